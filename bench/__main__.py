@@ -1,0 +1,91 @@
+"""Run the benchmarks: ``python -m bench [--only NAME ...] [--fresh]`` (``make bench``)."""
+
+import argparse
+import importlib
+import json
+import os
+import pkgutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/portfolio_bench"
+
+
+def benchmark_modules(only):
+    names = [m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if m.name not in {"harness"}]
+    return [importlib.import_module(f"bench.{name}") for name in sorted(names) if not only or name in only]
+
+
+def prepare_database(url: str, scale: dict, fresh: bool) -> None:
+    """Create the bench database if needed; (re)seed it unless it already holds this scale."""
+    import psycopg
+    from django.core.management import call_command
+    from django.db import connection
+
+    name = url.rsplit("/", 1)[1]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and fresh:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        seeded = admin.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()[0]
+    call_command("migrate", verbosity=0)
+    wanted = json.dumps(scale, sort_keys=True)
+    if seeded == wanted:
+        print(f"Reusing the seeded bench database {name} ({wanted}).")
+        return
+    if seeded:
+        call_command("flush", interactive=False, verbosity=0)
+        call_command("migrate", verbosity=0)  # flush empties the data migrations' rows too
+    started = time.perf_counter()
+    call_command("seed_scale", **scale)
+    print(f"Seeded in {time.perf_counter() - started:.0f} s.")
+    with connection.cursor() as cursor:
+        cursor.execute(f"COMMENT ON DATABASE \"{name}\" IS '{wanted}'")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", nargs="*", help="Run only these benchmark modules.")
+    parser.add_argument("--fresh", action="store_true", help="Drop and re-seed the bench database.")
+    args = parser.parse_args()
+
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.DEBUG = False  # no query log growing through millions of rows
+
+    from bench.harness import Context
+
+    modules = benchmark_modules(args.only)
+    scale = {}
+    for module in modules:
+        for key, value in getattr(module, "SCALE", {}).items():
+            scale[key] = max(scale.get(key, 0), value)
+    prepare_database(url, scale, args.fresh)
+    ctx = Context(scale=scale)
+    for module in modules:
+        print(f"\n== {module.__name__.split('.')[-1]}: {(module.__doc__ or '').strip().splitlines()[0]}", flush=True)
+        module.run(ctx)
+    missed = [r for r in ctx.results if r[4] is False]
+    print(f"\n{len(ctx.results)} figures, {len(missed)} targets missed.")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Indicators, operating data, evaluations and budgets. Built by the outcomes issue."""

@@ -1,0 +1,4 @@
+"""Pages of the evaluation app."""
+
+app_name = "evaluation"
+urlpatterns: list = []

@@ -1,0 +1,22 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from portfolio.api import views
+
+router = DefaultRouter()
+router.register("regions", views.RegionViewSet)
+router.register("organizations", views.OrganizationViewSet)
+router.register("users", views.UserViewSet)
+router.register("domains", views.DomainViewSet)
+router.register("plans", views.PlanViewSet)
+router.register("systems", views.SystemViewSet)
+router.register("data-resources", views.DataResourceViewSet)
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("auth/me/", views.MeView.as_view(), name="api-me"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,94 @@
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from portfolio import filters
+from portfolio.api import serializers
+from portfolio.api.viewsets import ScopedModelViewSet
+from portfolio.models import DataResource, Domain, InformationSystem, Organization, Plan, Region, User
+from portfolio.signin import sign_in
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token (throttled like the sign-in page)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=serializers.TokenRequestSerializer, responses={200: serializers.TokenSerializer})
+    def post(self, request):
+        credentials = serializers.TokenRequestSerializer(data=request.data)
+        credentials.is_valid(raise_exception=True)
+        user = sign_in(request, credentials.validated_data["username"], credentials.validated_data["password"])
+        if user is None:
+            raise ValidationError({"non_field_errors": [_("The username or password is incorrect.")]})
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key}, status=status.HTTP_200_OK)
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=serializers.MeSerializer)
+    def get(self, request):
+        return Response(serializers.MeSerializer(request.user).data)
+
+
+class RegionViewSet(ScopedModelViewSet):
+    queryset = Region.objects.select_related("parent")
+    serializer_class = serializers.RegionSerializer
+    filterset_class = filters.RegionFilter
+    search_fields = ["name", "code"]
+    ordering_fields = ["name", "path", "tier"]
+
+
+class OrganizationViewSet(ScopedModelViewSet):
+    queryset = Organization.objects.select_related("region", "parent")
+    serializer_class = serializers.OrganizationSerializer
+    filterset_class = filters.OrganizationFilter
+    search_fields = ["name", "short_name"]
+    ordering_fields = ["name", "path"]
+
+
+class UserViewSet(ScopedModelViewSet):
+    queryset = User.objects.select_related("organization")
+    serializer_class = serializers.UserSerializer
+    filterset_class = filters.UserFilter
+    search_fields = ["username", "name"]
+    ordering_fields = ["username", "name"]
+
+
+class DomainViewSet(ScopedModelViewSet):
+    queryset = Domain.objects.all()
+    serializer_class = serializers.DomainSerializer
+    search_fields = ["name", "code"]
+    ordering_fields = ["order", "name"]
+
+
+class PlanViewSet(ScopedModelViewSet):
+    queryset = Plan.objects.select_related("region").prefetch_related("domains", "goals", "scenarios__lead_org")
+    serializer_class = serializers.PlanSerializer
+    filterset_class = filters.PlanFilter
+    search_fields = ["name", "description"]
+    ordering_fields = ["start_year", "name"]
+
+
+class SystemViewSet(ScopedModelViewSet):
+    queryset = InformationSystem.objects.select_related("org", "domain")
+    serializer_class = serializers.SystemSerializer
+    filterset_class = filters.SystemFilter
+    search_fields = ["name", "description", "functions"]
+    ordering_fields = ["name", "annual_cost", "users_count"]
+
+
+class DataResourceViewSet(ScopedModelViewSet):
+    queryset = DataResource.objects.select_related("org", "domain")
+    serializer_class = serializers.DataResourceSerializer
+    filterset_class = filters.DataResourceFilter
+    search_fields = ["name", "description"]
+    ordering_fields = ["name"]

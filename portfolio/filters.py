@@ -1,0 +1,53 @@
+"""FilterSets for the core's reference data, shared by the API and the pages."""
+
+import django_filters
+
+from portfolio.models import DataResource, InformationSystem, Organization, Plan, Region, User
+
+
+class RegionFilter(django_filters.FilterSet):
+    class Meta:
+        model = Region
+        fields = ["level", "tier", "parent"]
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    within = django_filters.ModelChoiceFilter(
+        queryset=Organization.objects.all(), method="filter_within", label="within"
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["region", "parent", "kind", "is_active"]
+
+    def filter_within(self, queryset, name, value):
+        return queryset.filter(path__startswith=value.path) if value else queryset
+
+
+class UserFilter(django_filters.FilterSet):
+    class Meta:
+        model = User
+        fields = ["organization", "role", "is_active"]
+
+
+class PlanFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(method="filter_year", label="year")
+
+    class Meta:
+        model = Plan
+        fields = ["region", "year"]
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(start_year__lte=value, end_year__gte=value)
+
+
+class SystemFilter(django_filters.FilterSet):
+    class Meta:
+        model = InformationSystem
+        fields = ["org", "domain", "status", "is_shared"]
+
+
+class DataResourceFilter(django_filters.FilterSet):
+    class Meta:
+        model = DataResource
+        fields = ["org", "domain", "system", "sharing"]

@@ -1,0 +1,29 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.signin import SignInThrottled, sign_in
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, checked through the same throttle as the API token endpoint."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("The username or password is incorrect."),
+        "throttled": _("Too many failed sign-in attempts. Try again in %(minutes)d minutes."),
+    }
+
+    def clean(self):
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if username and password:
+            try:
+                self.user_cache = sign_in(self.request, username, password)
+            except SignInThrottled as throttled:
+                raise forms.ValidationError(
+                    self.error_messages["throttled"], code="throttled", params={"minutes": throttled.minutes}
+                ) from None
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data

@@ -1,0 +1,108 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from portfolio import health
+from portfolio.models import Heartbeat, InformationSystem, Organization, Plan, User
+from portfolio.navigation import Panel, home_panels
+
+ROLE_DUTIES = {
+    "owner": _("Draft and submit proposals, keep milestones and task progress current, file operating data."),
+    "reviewer": _("Score and comment on the proposals assigned to you."),
+    "manager": _("Keep the plan and reference data, run pre-review, approve and accept projects."),
+    "supervisor": _("Watch the task board, issue supervision notices and close them."),
+    "finance": _("Set the budget policy, review results-based budgets and export reports."),
+}
+
+
+def core_home_panels(request) -> list[Panel]:
+    user = request.user
+    role = user.role or ("manager" if user.is_superuser else "")
+    panels = [
+        Panel(
+            title=_("Welcome"),
+            template="portfolio/panels/welcome.html",
+            context={"duties": ROLE_DUTIES.get(role, "")},
+            order=0,
+            width=12,
+        )
+    ]
+    if role == "manager":
+        panels.append(
+            Panel(
+                title=_("Reference data"),
+                template="portfolio/panels/reference.html",
+                context={
+                    "counts": [
+                        (_("Organizations"), Organization.objects.count(), "admin:portfolio_organization_changelist"),
+                        (_("Accounts"), User.objects.count(), "admin:portfolio_user_changelist"),
+                        (_("Plans"), Plan.objects.count(), "admin:portfolio_plan_changelist"),
+                        (
+                            _("Information systems"),
+                            InformationSystem.objects.count(),
+                            "admin:portfolio_informationsystem_changelist",
+                        ),
+                    ]
+                },
+                order=900,
+            )
+        )
+    return panels
+
+
+@login_required
+def home(request):
+    return render(request, "portfolio/home.html", {"panels": home_panels(request)})
+
+
+@login_required
+def notifications(request):
+    items = request.user.notifications.all()
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    return render(request, "portfolio/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def open_notification(request, pk):
+    """Mark one notification read and follow its link (only to a path on this site)."""
+    notification = get_object_or_404(request.user.notifications, pk=pk)
+    if notification.read_at is None:
+        request.user.notifications.filter(pk=pk, read_at__isnull=True).update(read_at=timezone.now())
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
+        return redirect(notification.url)
+    return redirect("notifications")
+
+
+@login_required
+@require_POST
+def read_all_notifications(request):
+    request.user.notifications.unread().update(read_at=timezone.now())
+    return redirect("notifications")
+
+
+@login_required
+def health_page(request):
+    if not (request.user.is_superuser or request.user.role == "manager"):
+        raise PermissionDenied
+    return render(
+        request,
+        "portfolio/health.html",
+        {"checks": health.run_checks(), "heartbeats": Heartbeat.objects.order_by("name")},
+    )
+
+
+@never_cache
+def healthz(request):
+    """200 when the database and the broker answer (each on a fresh connection), else 503."""
+    checks = health.run_checks()
+    ok = all(check.ok for check in checks)
+    body = {"status": "ok" if ok else "unavailable", **{c.name: "ok" if c.ok else c.detail for c in checks}}
+    return JsonResponse(body, status=200 if ok else 503)

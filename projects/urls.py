@@ -1,0 +1,4 @@
+"""Pages of the projects app."""
+
+app_name = "projects"
+urlpatterns: list = []

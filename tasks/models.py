@@ -1,0 +1,1 @@
+"""Key tasks (重点任务) and their supervision. Built by the task-supervision issue."""

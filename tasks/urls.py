@@ -1,0 +1,4 @@
+"""Pages of the tasks app."""
+
+app_name = "tasks"
+urlpatterns: list = []

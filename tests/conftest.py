@@ -1,0 +1,92 @@
+"""Named personas, as in the requirements: an owner of the 交通局, an owner of another bureau,
+a reviewer, a manager, a supervisor and finance, all in one small city."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from portfolio.models import Region, Role
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _isolated_uploads(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path / "uploads")}},
+    }
+
+
+@pytest.fixture
+def city(db):
+    return factories.region("临江市", level=Region.Level.CITY, tier=Region.Tier.LEADING)
+
+
+@pytest.fixture
+def city_government(city):
+    return factories.organization("临江市人民政府", region_=city, short_name="市政府", kind="government")
+
+
+@pytest.fixture
+def transport_bureau(city, city_government):
+    return factories.organization(
+        "临江市交通运输局", region_=city, parent=city_government, short_name="交通", aliases=["市交通局"]
+    )
+
+
+@pytest.fixture
+def health_bureau(city, city_government):
+    return factories.organization(
+        "临江市卫生健康委员会", region_=city, parent=city_government, short_name="卫健", aliases=["市卫健委"]
+    )
+
+
+@pytest.fixture
+def data_bureau(city, city_government):
+    return factories.organization("临江市政务服务和数据管理局", region_=city, parent=city_government, short_name="数据")
+
+
+@pytest.fixture
+def owner(transport_bureau):
+    return factories.user(Role.OWNER, organization_=transport_bureau, username="owner", name="张伟")
+
+
+@pytest.fixture
+def other_owner(health_bureau):
+    return factories.user(Role.OWNER, organization_=health_bureau, username="owner2", name="李娜")
+
+
+@pytest.fixture
+def reviewer(city, city_government):
+    experts = factories.organization(
+        "临江市数字化转型专家咨询委员会", region_=city, parent=city_government, short_name="专家委"
+    )
+    return factories.user(Role.REVIEWER, organization_=experts, username="reviewer", name="王建国")
+
+
+@pytest.fixture
+def manager(data_bureau):
+    return factories.user(Role.MANAGER, organization_=data_bureau, username="manager", name="陈静", is_staff=True)
+
+
+@pytest.fixture
+def supervisor(city, city_government):
+    office = factories.organization("临江市人民政府督查室", region_=city, parent=city_government, short_name="督查")
+    return factories.user(Role.SUPERVISOR, organization_=office, username="supervisor", name="刘洋")
+
+
+@pytest.fixture
+def finance(city, city_government):
+    bureau = factories.organization("临江市财政局", region_=city, parent=city_government, short_name="财政")
+    return factories.user(Role.FINANCE, organization_=bureau, username="finance", name="赵敏")
+
+
+@pytest.fixture
+def api():
+    """An API client; ``api.as_(user)`` signs it in as that user."""
+
+    class Client(APIClient):
+        def as_(self, user):
+            self.force_authenticate(user)
+            return self
+
+    return Client()

@@ -1,0 +1,27 @@
+"""Test settings: the real settings, with what tests must not share with a running app.
+
+DATABASE_URL and CELERY_BROKER_URL come from the environment as in production (CI points them at
+PostgreSQL and Redis). Tests enqueue onto an in-memory broker unless they start a real worker
+(tests marked ``worker``), which use the configured broker with a queue of their own.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("DEBUG", "true")
+_var = Path(tempfile.gettempdir()) / f"portfolio-tests-{os.getuid()}"
+os.environ.setdefault("VAR_DIR", str(_var))
+
+from portfolio.settings import *  # noqa: E402,F403
+from portfolio.settings import CELERY_BROKER_URL, STORAGES, VAR_DIR  # noqa: E402
+
+# The broker the environment names, for the tests that run a real worker.
+REAL_CELERY_BROKER_URL = CELERY_BROKER_URL
+CELERY_BROKER_URL = "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests are not about hashing
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {**STORAGES, "default": {**STORAGES["default"], "OPTIONS": {"location": str(VAR_DIR / "test-uploads")}}}
+LANGUAGE_CODE = "zh-hans"
