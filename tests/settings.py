@@ -6,15 +6,14 @@ PostgreSQL and Redis). Tests enqueue onto an in-memory broker unless they start 
 """
 
 import os
-import tempfile
 from pathlib import Path
 
 os.environ.setdefault("DEBUG", "true")
-_var = Path(tempfile.gettempdir()) / f"portfolio-tests-{os.getuid()}"
-os.environ.setdefault("VAR_DIR", str(_var))
+# Per checkout, so two working copies (or git worktrees) never share a test database file.
+os.environ.setdefault("VAR_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test"))
 
-from portfolio.settings import *  # noqa: E402,F403
-from portfolio.settings import CELERY_BROKER_URL, STORAGES, VAR_DIR  # noqa: E402
+from portfolio.settings import *  # noqa: F403
+from portfolio.settings import CELERY_BROKER_URL, STORAGES, VAR_DIR
 
 # The broker the environment names, for the tests that run a real worker.
 REAL_CELERY_BROKER_URL = CELERY_BROKER_URL
@@ -25,3 +24,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; te
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {**STORAGES, "default": {**STORAGES["default"], "OPTIONS": {"location": str(VAR_DIR / "test-uploads")}}}
 LANGUAGE_CODE = "zh-hans"
+
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns if STATIC_ROOT is missing
