@@ -6,3 +6,8 @@ class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Projects")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def seed_scale(self, scale):
+        from projects.scale import seed_projects
+
+        seed_projects(scale)
