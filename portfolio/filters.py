@@ -12,16 +12,15 @@ class RegionFilter(django_filters.FilterSet):
 
 
 class OrganizationFilter(django_filters.FilterSet):
-    within = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.all(), method="filter_within", label="within"
-    )
+    within = django_filters.NumberFilter(method="filter_within", label="within (organization id and its subtree)")
 
     class Meta:
         model = Organization
         fields = ["region", "parent", "kind", "is_active"]
 
     def filter_within(self, queryset, name, value):
-        return queryset.filter(path__startswith=value.path) if value else queryset
+        root = Organization.objects.filter(pk=value).first()
+        return queryset.filter(path__startswith=root.path) if root else queryset.none()
 
 
 class UserFilter(django_filters.FilterSet):

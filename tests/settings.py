@@ -15,8 +15,11 @@ os.environ.setdefault("VAR_DIR", str(Path(__file__).resolve().parent.parent / "v
 from portfolio.settings import *  # noqa: F403
 from portfolio.settings import CELERY_BROKER_URL, STORAGES, VAR_DIR
 
-# The broker the environment names, for the tests that run a real worker.
+# The broker the environment names, for the tests that run a real worker. Everything else
+# enqueues onto memory://; Celery reads CELERY_BROKER_URL from the environment before its
+# configuration, so the variable must go, or tests would fill the real broker's queues.
 REAL_CELERY_BROKER_URL = CELERY_BROKER_URL
+os.environ.pop("CELERY_BROKER_URL", None)
 CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 

@@ -16,11 +16,13 @@ from portfolio.models.plans import Domain
 
 
 class SharedAssetQuerySet(OrgScopedQuerySet):
-    """An owner also sees the assets published for reuse by every organization (公共支撑)."""
+    """Assets published for reuse by every organization (公共支撑) are visible to everyone signed
+    in; the rest follow the organization rule."""
 
     def scope_for(self, user):
         scope = super().scope_for(user)
-        return None if scope is None else scope | Q(is_shared=True)
+        shared = Q(is_shared=True)
+        return shared if scope is None else scope | shared
 
 
 class InformationSystem(RulesModel):

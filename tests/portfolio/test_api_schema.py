@@ -1,0 +1,25 @@
+import re
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.mark.django_db
+def test_the_openapi_schema_validates_without_warnings(tmp_path):
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    text = out.read_text()
+    assert "/api/v1/auth/token/" in text
+    assert "/api/v1/systems/{id}/" in text
+
+
+@pytest.mark.django_db
+def test_the_interactive_docs_load_their_assets_from_the_app(client, owner):
+    page = client.get("/api/v1/docs/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert assets, "the docs page references its scripts and styles"
+    for asset in assets:
+        assert asset.startswith("/static/"), f"{asset} is not served by the app"
+        assert client.get(asset).status_code == 200, asset
