@@ -191,3 +191,27 @@ def test_domains_are_the_seven_of_the_national_guideline(api, owner):
         "绿色智慧宜居环境",
         "城市安全韧性",
     ]
+
+
+REFERENCE_ENDPOINTS = ["regions", "organizations", "users", "domains", "plans", "systems", "data-resources"]
+
+
+@pytest.mark.parametrize("endpoint", REFERENCE_ENDPOINTS)
+@pytest.mark.parametrize("persona", ["owner", "reviewer", "supervisor", "finance"])
+def test_no_role_but_the_portfolio_office_may_create_reference_data(api, request, persona, endpoint):
+    user = request.getfixturevalue(persona)
+    response = api.as_(user).post(f"/api/v1/{endpoint}/", {})
+    assert response.status_code == 403, (endpoint, response.json())
+
+
+@pytest.mark.parametrize("endpoint", REFERENCE_ENDPOINTS)
+def test_every_reference_list_is_paginated(api, manager, endpoint):
+    body = api.as_(manager).get(f"/api/v1/{endpoint}/").json()
+    assert {"count", "next", "previous", "results"} <= set(body)
+
+
+def test_a_user_cannot_promote_themselves(api, owner):
+    response = api.as_(owner).patch(f"/api/v1/users/{owner.pk}/", {"role": "manager"})
+    assert response.status_code == 403
+    owner.refresh_from_db()
+    assert owner.role == Role.OWNER
