@@ -2,10 +2,54 @@
 a reviewer, a manager, a supervisor and finance, all in one small city."""
 
 import pytest
+from pytest_django.fixtures import validate_django_db
 from rest_framework.test import APIClient
 
 from portfolio.models import Region, Role
 from tests import factories
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests (real threads, a worker process, the live server) end with a flush
+    that would also empty the rows our data migrations create (the seven domains, default rules,
+    built-in indicators), and every later transactional test would miss them. Serialized
+    rollback restores them after each flush (contenttypes and auth are recreated by Django
+    itself, see TEST_NON_SERIALIZED_APPS in tests/settings.py)."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", ())
+        if marker:
+            transaction, reset_sequences, databases, _serialized, available_apps = validate_django_db(marker)
+        else:
+            transaction, reset_sequences, databases, available_apps = False, False, None, None
+        if transaction or "transactional_db" in fixtures or "live_server" in fixtures:
+            item.add_marker(
+                pytest.mark.django_db(
+                    transaction=True,
+                    reset_sequences=reset_sequences,
+                    databases=databases,
+                    serialized_rollback=True,
+                    available_apps=available_apps,
+                ),
+                append=False,
+            )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Keep the serialized copy of the fresh test database where every connection wrapper finds it.
+
+    Django's connection handler is context-local (asgiref), and Playwright's sync API runs an
+    event loop in the main thread: after the first browser test ``connections["default"]`` is a
+    new wrapper, without the ``_test_serialized_contents`` that serialized rollback restores from.
+    One database alias, so the wrapper class can hold it.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents
 
 
 @pytest.fixture(autouse=True)

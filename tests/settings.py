@@ -27,5 +27,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; te
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {**STORAGES, "default": {**STORAGES["default"], "OPTIONS": {"location": str(VAR_DIR / "test-uploads")}}}
 LANGUAGE_CODE = "zh-hans"
+# Rows of these apps are recreated by Django after every flush (post_migrate); restoring them
+# from the serialized copy as well would collide (see tests/conftest.py).
+TEST_NON_SERIALIZED_APPS = ["django.contrib.contenttypes", "django.contrib.auth"]
 
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns if STATIC_ROOT is missing
