@@ -148,22 +148,22 @@ class DuplicateReport:
                 }
             )
         elif self.verdict == Verdict.PARTIAL:
-            existing = round(self.overlap * self.functions)
+            existing = list(dict.fromkeys(f.proposal for m in self.matches for f in m.shared_functions))
             reasons.append(
                 ngettext(
-                    "%(n)d of its %(total)d function exists already.",
-                    "%(n)d of its %(total)d functions exist already.",
+                    "%(n)d of its %(total)d function exists already: %(functions)s.",
+                    "%(n)d of its %(total)d functions exist already: %(functions)s.",
                     self.functions,
                 )
-                % {"n": existing, "total": self.functions}
-                + " "
-                + (
+                % {"n": len(existing), "total": self.functions, "functions": "、".join(existing)}
+            )
+            if self.suggested_cut is not None:
+                reasons.append(
                     gettext("Recommendation: cut the budget by %(share)d%%, %(cut)s yuan.")
                     % {"share": round(self.overlap * 100), "cut": f"{self.suggested_cut:,.2f}"}
-                    if self.suggested_cut is not None
-                    else gettext("Recommendation: cut the budget of the overlapping part.")
                 )
-            )
+            else:
+                reasons.append(gettext("Recommendation: cut the budget of the overlapping part."))
         elif self.verdict == Verdict.CLEAR and "no_functions" not in self.notes:
             reasons.append(
                 gettext("None of its functions was found in the existing projects, systems or data resources.")

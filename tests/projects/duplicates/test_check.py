@@ -80,7 +80,8 @@ def test_some_functions_existing_is_a_partial_overlap_with_a_proportional_cut(he
     assert report.overlap == 0.5
     assert report.suggested_cut == Decimal("1150000.28")  # half the budget, rounded half up to the fen
     assert set(report.matches[0].shared) == {"预约挂号", "检查检验结果互认"}
-    assert "50%" in report.reasons()[0]
+    assert "预算核减 50%，即 1,150,000.28 元" in report.reasons()[1]
+    assert report.reasons()[0] == "4 项功能中已有 2 项建成：预约挂号、检查检验结果互认。"
 
 
 def test_other_proposals_and_projects_are_existing_construction(health_bureau, transport_bureau, plan):
