@@ -280,14 +280,21 @@ def _report(project, proposal, rows, comparisons, thresholds, *, upgraded=frozen
                 upgraded=row["kind"] == Kind.SYSTEM and row["source_id"] in upgraded,
             )
         )
-    main = matches[decision.main] if decision.main is not None else None
-    if main is not None and main.upgraded:
-        # Upgrading a system one names is not rebuilding it: fund the new functions only.
+    bonus = float(cfg["SAME_DOMAIN_BONUS"])
+
+    def rank(match: Match):
+        return (-(match.similarity + (bonus if match.same_domain else 0)), match.kind, match.id)
+
+    # The item it duplicates: the closest of those that qualify, same domain first. Upgrading a
+    # system the proposal names is not rebuilding it: if only such systems qualify, it is a partial
+    # overlap (the functions they have are cut, the new ones funded).
+    qualifying = [matches[index] for index in decision.duplicates]
+    main = min((m for m in qualifying if not m.upgraded), key=rank, default=None)
+    if main is None and qualifying:
         verdict = Verdict.PARTIAL
         notes.append("upgrade")
 
-    bonus = float(cfg["SAME_DOMAIN_BONUS"])
-    ranked = sorted(matches, key=lambda m: (-(m.similarity + (bonus if m.same_domain else 0)), m.kind, m.id))
+    ranked = sorted(matches, key=rank)
     listed = [m for m in ranked if m.shared_functions or m.similarity >= thresholds.listed_similarity]
     listed = listed[: int(cfg["MAX_MATCHES"])]
     # Every function counted in the cut is shown with its evidence, even past MAX_MATCHES.

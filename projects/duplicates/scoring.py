@@ -146,7 +146,7 @@ class Decision:
     verdict: str  # "duplicate", "partial" or "clear"
     overlap: float  # share of the proposal's functions that exist somewhere
     confidence: float
-    main: int | None = None  # index of the deciding comparison, for a duplicate
+    duplicates: tuple[int, ...] = ()  # indices of the comparisons that make it a duplicate
     covered: frozenset = field(default_factory=frozenset)
 
 
@@ -168,21 +168,20 @@ def decide(proposal: Analysis, comparisons: list[Comparison], thresholds: Thresh
         and c.similarity >= thresholds.duplicate_similarity
         and c.purpose >= thresholds.duplicate_purpose
     ]
-    main = max(qualified, key=lambda index: comparisons[index].similarity, default=None)
-    if main is not None:
-        best = comparisons[main]
+    if qualified:
+        best = max((comparisons[index] for index in qualified), key=lambda c: (c.coverage, c.similarity))
         margin = min(
             (best.coverage - thresholds.duplicate_coverage) / max(1e-9, 1 - thresholds.duplicate_coverage),
             (best.similarity - thresholds.duplicate_similarity) / max(1e-9, 1 - thresholds.duplicate_similarity),
         )
-        return Decision("duplicate", overlap, _confidence(richness, margin), main, covered)
+        return Decision("duplicate", overlap, _confidence(richness, margin), tuple(qualified), covered)
     if covered:
         top = max(comparisons, key=lambda c: c.coverage)
         # Sure when the overlap is clear-cut, less so close to either border.
         to_duplicate = (thresholds.duplicate_coverage - top.coverage) / thresholds.duplicate_coverage
-        return Decision("partial", overlap, _confidence(richness, min(1.0, 2 * to_duplicate)), None, covered)
+        return Decision("partial", overlap, _confidence(richness, min(1.0, 2 * to_duplicate)), (), covered)
     closest = max((c.best_function for c in comparisons), default=0.0)
-    return Decision("clear", 0.0, _confidence(richness, 1 - closest / thresholds.function_match), None, covered)
+    return Decision("clear", 0.0, _confidence(richness, 1 - closest / thresholds.function_match), (), covered)
 
 
 def _confidence(richness: float, margin: float) -> float:

@@ -337,3 +337,18 @@ def test_one_check_costs_the_same_queries_at_ten_times_the_rows(transport_bureau
 
     assert few == many
     assert many <= 8
+
+
+def test_upgrading_one_system_does_not_hide_another_that_already_does_it(
+    transport_bureau, health_bureau, plan, bus_system
+):
+    copy = factories.system(
+        health_bureau, name="公交到站信息系统", domain_=factories.domain("livable"), functions=bus_system.function_list
+    )
+    proposal = rewrite_of_bus(transport_bureau, plan)
+    proposal.systems.add(bus_system)
+
+    report = check_duplicates(proposal)
+
+    assert report.verdict == Verdict.DUPLICATE
+    assert report.main_match.id == copy.pk

@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
+from portfolio.models import Domain
 from projects.duplicates import index
 from projects.duplicates.models import SimilarityDocument
 from tests import factories
@@ -18,8 +19,15 @@ pytestmark = [
 
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_checks_syncing_at_once_index_each_item_once(transport_bureau, attempt):
+    # Transactional tests flush the database between them, data-migration rows included.
+    domain, _ = Domain.objects.get_or_create(
+        code="livable", defaults={"name": "绿色智慧宜居环境", "short_name": "宜居环境"}
+    )
     functions = ["公交车辆实时定位", "到站时间预报"]
-    systems = [factories.system(transport_bureau, name=f"公交{attempt}-{n}", functions=functions) for n in range(40)]
+    systems = [
+        factories.system(transport_bureau, name=f"公交{attempt}-{n}", domain_=domain, functions=functions)
+        for n in range(40)
+    ]
     barrier = threading.Barrier(2)
     errors = []
 
