@@ -308,7 +308,7 @@ def _report(project, proposal, rows, comparisons, thresholds, *, upgraded=frozen
         listed.insert(0, main)
 
     return DuplicateReport(
-        verdict=verdict,
+        verdict=Verdict(verdict),
         confidence=decision.confidence,
         matches=tuple(listed),
         overlap=decision.overlap,

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from portfolio.models import DataResource, Domain, InformationSystem, Organization, Plan, Region
 from projects.duplicates.check import Verdict, check_duplicates
@@ -119,7 +120,7 @@ def run(path: Path = DATASET) -> Evaluation:
     """Check every proposal of the set against its catalogue; nothing is left in the database."""
     catalogue, proposals = load(path)
     if Project.objects.exists() or InformationSystem.objects.exists() or DataResource.objects.exists():
-        raise NotEmpty("The evaluation needs a database without projects, systems or data resources.")
+        raise NotEmpty(_("The evaluation needs a database without projects, information systems or data resources."))
     evaluation = Evaluation()
     with transaction.atomic():
         keys, orgs, plan = _load_catalogue(catalogue)

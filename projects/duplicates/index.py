@@ -164,7 +164,7 @@ def rebuild() -> SyncResult:
     with transaction.atomic():
         _lock()
         dropped = SimilarityDocument.objects.count()
-        SimilarityTerm.objects.all().delete()
+        SimilarityTerm.objects.all().delete()  # one statement, rather than per entry by cascade
         SimilarityDocument.objects.all().delete()
         indexed = sum(_index(source, source.existing().values_list("pk", flat=True)) for source in SOURCES)
     return SyncResult(indexed, dropped)
@@ -172,9 +172,7 @@ def rebuild() -> SyncResult:
 
 def _drop(entry_ids: list[int]) -> int:
     for start in range(0, len(entry_ids), CHUNK):
-        chunk = entry_ids[start : start + CHUNK]
-        SimilarityTerm.objects.filter(document_id__in=chunk).delete()
-        SimilarityDocument.objects.filter(pk__in=chunk).delete()
+        SimilarityDocument.objects.filter(pk__in=entry_ids[start : start + CHUNK]).delete()  # words cascade
     return len(entry_ids)
 
 
@@ -183,9 +181,7 @@ def _index(source: Source, source_ids: Iterable[int]) -> int:
     source_ids, written = list(source_ids), 0
     for start in range(0, len(source_ids), CHUNK):
         chunk = source_ids[start : start + CHUNK]
-        old = SimilarityDocument.objects.filter(kind=source.kind, source_id__in=chunk)
-        SimilarityTerm.objects.filter(document__in=old.values("pk")).delete()
-        old.delete()
+        SimilarityDocument.objects.filter(kind=source.kind, source_id__in=chunk).delete()  # words cascade
         documents, keys = [], []
         for row in source.existing().filter(pk__in=chunk).values(*source.fields()):
             analysis = text.analyze(**source.text(row))

@@ -177,9 +177,11 @@ def decide(proposal: Analysis, comparisons: list[Comparison], thresholds: Thresh
         return Decision("duplicate", overlap, _confidence(richness, margin), tuple(qualified), covered)
     if covered:
         top = max(comparisons, key=lambda c: c.coverage)
-        # Sure when the overlap is clear-cut, less so close to either border.
-        to_duplicate = (thresholds.duplicate_coverage - top.coverage) / thresholds.duplicate_coverage
-        return Decision("partial", overlap, _confidence(richness, min(1.0, 2 * to_duplicate)), (), covered)
+        # Sure when the functions found match closely and the overlap is far from a duplicate.
+        found = [f.similarity for c in comparisons for f in c.shared_functions]
+        closeness = (sum(found) / len(found) - thresholds.function_match) / (1 - thresholds.function_match)
+        to_duplicate = 2 * (thresholds.duplicate_coverage - top.coverage) / thresholds.duplicate_coverage
+        return Decision("partial", overlap, _confidence(richness, min(closeness, to_duplicate)), (), covered)
     closest = max((c.best_function for c in comparisons), default=0.0)
     return Decision("clear", 0.0, _confidence(richness, 1 - closest / thresholds.function_match), (), covered)
 

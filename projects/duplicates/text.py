@@ -2,8 +2,9 @@
 
 Chinese is written without spaces, so the words come from jieba's segmenter (its own dictionary
 plus ``lexicon/words.txt``, the vocabulary of government IT that its general dictionary splits
-apart). Search-mode segmentation also yields the dictionary words inside a long word (燃气管网 →
-燃气, 管网, 燃气管网), so 燃气管网压力监测 and 燃气管道压力监测 still share 燃气.
+apart). Comparisons use its plain words and give partial credit to words that share characters
+(``scoring.word_overlap``: 燃气管道 and 燃气管网); the index also keeps the dictionary words inside
+long words (search mode: 降雨量 → 降雨, 雨量, 降雨量), so a candidate is found through any part.
 
 Each word is then normalized: full-width forms folded (NFKC), Latin lower-cased, synonyms mapped
 to one canonical word (``lexicon/synonyms.txt``: 预测 → 预报, 泊位 → 车位), and the generic words
@@ -75,14 +76,11 @@ class Lexicon:
 
 
 @functools.lru_cache(maxsize=65536)
-def _made_of_cached(word: str, vocabulary: frozenset) -> bool:
+def _made_of(word: str, vocabulary: frozenset) -> bool:
+    """Whether ``word`` is a run of vocabulary words of two characters or more."""
     if word in vocabulary:
         return True
-    return any(word[:i] in vocabulary and _made_of_cached(word[i:], vocabulary) for i in range(2, len(word) - 1))
-
-
-def _made_of(word: str, vocabulary: frozenset) -> bool:
-    return _made_of_cached(word, vocabulary)
+    return any(word[:i] in vocabulary and _made_of(word[i:], vocabulary) for i in range(2, len(word) - 1))
 
 
 @functools.cache

@@ -54,5 +54,5 @@ def test_the_evaluation_leaves_nothing_behind_and_refuses_a_database_with_data(r
     assert not Project.objects.exists()
     factories.system(transport_bureau)
     assert InformationSystem.objects.count() == 1
-    with pytest.raises(CommandError, match="without projects"):
+    with pytest.raises(CommandError, match="没有项目、信息系统和数据资源的数据库"):
         call_command("evaluate_duplicates")
