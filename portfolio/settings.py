@@ -8,6 +8,7 @@ broker in a local folder. Production sets ``DEBUG=false``, ``SECRET_KEY``, ``ALL
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -245,6 +246,9 @@ HEARTBEAT_SECONDS = env.integer("HEARTBEAT_SECONDS", 60, minimum=1)
 # change their schedule in the admin. Apps add theirs by task name (no imports across layers).
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portfolio.heartbeat", "schedule": float(HEARTBEAT_SECONDS)},
+    # The duplicate check syncs its index itself; nightly it also catches edits that bypassed
+    # updated_at and a changed lexicon (projects/duplicates/index.py).
+    "refresh-similarity-index": {"task": "projects.refresh_similarity_index", "schedule": crontab(hour=3, minute=17)},
 }
 HEALTH_CHECK_TIMEOUT = env.integer("HEALTH_CHECK_TIMEOUT", 3, minimum=1)
 
@@ -263,6 +267,24 @@ CONSTANCE_CONFIG_FIELDSETS = (  # a tuple, not a dict: lazy titles cannot be dic
     (_("Task supervision"), ("WARNING_DAYS", "SEVERE_DAYS", "ACK_DAYS", "REPORT_CYCLE_DAYS")),
     (_("Outcomes"), ("RECTIFY_DAYS",)),
 )
+
+# --- Duplicate-construction check (防重复建设, projects/duplicates) ------------------------------
+# Thresholds of the verdict, tuned on the development half of tests/data/duplicates/ and checked
+# on the held-out half; what each means is in projects/duplicates/check.py (DEFAULTS).
+DUPLICATE_CHECK = {
+    "FUNCTION_MATCH": 0.45,  # a proposal function matches an existing one (in a similar item) …
+    "STRONG_MATCH": 0.7,  # … or this close on its own
+    "CONTEXT_SIMILARITY": 0.3,
+    "DUPLICATE_COVERAGE": 0.6,  # duplicate: one item already has 60 % of its functions …
+    "DUPLICATE_SIMILARITY": 0.45,  # … is this similar overall …
+    "DUPLICATE_PURPOSE": 0.3,  # … and matches what its name says it is for
+    "WHOLE_TEXT_SHARE": 0.3,
+    "WEAK_WORD_WEIGHT": 0.7,  # 监测、查询、实时 … count less than the object of a function
+    "LISTED_SIMILARITY": 0.2,  # matches listed in the report
+    "SAME_DOMAIN_BONUS": 0.05,
+    "MAX_MATCHES": 10,
+    "CANDIDATES": 200,
+}
 
 # --- Security (production) ------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

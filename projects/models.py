@@ -140,3 +140,7 @@ class Milestone(models.Model):
     def settled(self) -> bool:
         """Done, or explained: what request_acceptance needs of every milestone."""
         return self.done or bool(self.explanation.strip())
+
+
+# The similarity index of the duplicate-construction check lives in its own package.
+from projects.duplicates.models import SimilarityDocument, SimilarityTerm  # noqa: E402, F401

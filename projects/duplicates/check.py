@@ -1,0 +1,334 @@
+"""The duplicate-construction check of one proposal (see the package docstring for the API)."""
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Count, FloatField, Sum, Value, When
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from projects.duplicates import index, scoring, text
+from projects.duplicates.models import Kind, SimilarityDocument, SimilarityTerm
+
+DEFAULTS = {
+    # A proposal function is found in an item when its best match there reaches FUNCTION_MATCH and
+    # the item is similar as a whole (CONTEXT_SIMILARITY), or when the match alone reaches
+    # STRONG_MATCH: a loose match counts only in the right context (车辆轨迹监管 of a ride-hailing
+    # proposal is not the 收运车辆轨迹监管 of the waste system).
+    "FUNCTION_MATCH": 0.45,
+    "STRONG_MATCH": 0.7,
+    "CONTEXT_SIMILARITY": 0.3,
+    # duplicate: one item has at least this share of the proposal's functions, this similarity,
+    # and this share of what the proposal's name says it is for (its main function).
+    "DUPLICATE_COVERAGE": 0.6,
+    "DUPLICATE_SIMILARITY": 0.45,
+    "DUPLICATE_PURPOSE": 0.3,
+    # An item's similarity: the mean of its function matches, and this share of the whole-text cosine.
+    "WHOLE_TEXT_SHARE": 0.3,
+    # Weight of a weak word (监测, 查询, 实时 …) relative to an ordinary one, before its rarity.
+    "WEAK_WORD_WEIGHT": 0.7,
+    # Matches listed: similarity at least this, or sharing a function; same domain ranked first
+    # by this bonus; at most this many.
+    "LISTED_SIMILARITY": 0.2,
+    "SAME_DOMAIN_BONUS": 0.05,
+    "MAX_MATCHES": 10,
+    # Items sharing the most (rarity-weighted) words with the proposal that are compared in full.
+    "CANDIDATES": 200,
+}
+IN_CHUNK = 500  # terms per IN (...) list: SQLite limits the number of query parameters
+
+
+def config() -> dict:
+    """The thresholds: settings.DUPLICATE_CHECK over the defaults above."""
+    return {**DEFAULTS, **getattr(settings, "DUPLICATE_CHECK", {})}
+
+
+class Verdict(models.TextChoices):
+    DUPLICATE = "duplicate", _("Duplicate construction")
+    PARTIAL = "partial", _("Partial overlap")
+    CLEAR = "clear", _("No duplication found")
+
+
+@dataclass(frozen=True)
+class Match:
+    """An existing item close to the proposal, with the evidence."""
+
+    kind: str  # Kind: "project", "system" or "data"
+    id: int  # the source's id (Project, InformationSystem or DataResource)
+    name: str
+    org_id: int
+    org_name: str
+    same_domain: bool
+    similarity: float  # 0–1
+    coverage: float  # share of the proposal's functions this item already has
+    shared_functions: tuple[scoring.SharedFunction, ...]
+    shared_words: tuple[str, ...]
+    upgraded: bool = False  # a system the proposal declares it builds on or upgrades
+
+    @property
+    def shared(self) -> list[str]:
+        """What they share, as DESIGN.md's ``shared``: the functions, else the key words."""
+        functions = list(dict.fromkeys(f.existing for f in self.shared_functions))
+        return functions or list(self.shared_words[:6])
+
+    @property
+    def kind_label(self) -> str:
+        return str(Kind(self.kind).label)
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "name": self.name,
+            "org": self.org_id,
+            "org_name": self.org_name,
+            "similarity": round(self.similarity, 2),
+            "shared": self.shared,
+            "same_domain": self.same_domain,
+            "functions": [
+                {"proposal": f.proposal, "existing": f.existing, "similarity": f.similarity}
+                for f in self.shared_functions
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class DuplicateReport:
+    """The result of one check. ``as_dict()`` is DESIGN.md's ``duplicate`` object."""
+
+    verdict: str  # Verdict
+    confidence: float  # 0–1: low when the proposal says too little to compare
+    matches: tuple[Match, ...]  # closest first (same domain first among near-equals)
+    overlap: float  # share of the proposal's functions that exist already, anywhere
+    functions: int  # how many functions of the proposal were compared
+    suggested_cut: Decimal | None  # yuan, two places; None when no budget was requested
+    main_match: Match | None = None  # for a duplicate: the item that already does it
+    notes: tuple[str, ...] = field(default_factory=tuple)  # codes of remarks, see reasons()
+
+    @property
+    def verdict_label(self) -> str:
+        return str(Verdict(self.verdict).label)
+
+    def as_dict(self) -> dict:
+        return {
+            "verdict": self.verdict,
+            "confidence": self.confidence,
+            "overlap": round(self.overlap, 2),
+            "suggested_cut": None if self.suggested_cut is None else f"{self.suggested_cut:.2f}",
+            "matches": [match.as_dict() for match in self.matches],
+        }
+
+    def reasons(self) -> list[str]:
+        """The verdict explained in the active language, for the report and the command."""
+        reasons = []
+        if "no_functions" in self.notes:
+            reasons.append(
+                gettext(
+                    "The proposal lists no function and its description is too short to compare, "
+                    "so this verdict is unreliable: ask the owner for the list of functions."
+                )
+            )
+        main = self.main_match
+        if self.verdict == Verdict.DUPLICATE and main:
+            reasons.append(
+                gettext(
+                    "Its main function exists already: %(n)d of its %(total)d functions are provided by "
+                    "%(kind)s “%(name)s” (%(org)s). Recommendation: do not approve."
+                )
+                % {
+                    "n": round(main.coverage * self.functions),
+                    "total": self.functions,
+                    "kind": main.kind_label,
+                    "name": main.name,
+                    "org": main.org_name,
+                }
+            )
+        elif self.verdict == Verdict.PARTIAL:
+            existing = list(dict.fromkeys(f.proposal for m in self.matches for f in m.shared_functions))
+            reasons.append(
+                ngettext(
+                    "%(n)d of its %(total)d function exists already: %(functions)s.",
+                    "%(n)d of its %(total)d functions exist already: %(functions)s.",
+                    self.functions,
+                )
+                % {"n": len(existing), "total": self.functions, "functions": "、".join(existing)}
+            )
+            if self.suggested_cut is not None:
+                reasons.append(
+                    gettext("Recommendation: cut the budget by %(share)d%%, %(cut)s yuan.")
+                    % {"share": round(self.overlap * 100), "cut": f"{self.suggested_cut:,.2f}"}
+                )
+            else:
+                reasons.append(gettext("Recommendation: cut the budget of the overlapping part."))
+        elif self.verdict == Verdict.CLEAR and "no_functions" not in self.notes:
+            reasons.append(
+                gettext("None of its functions was found in the existing projects, systems or data resources.")
+            )
+        if "upgrade" in self.notes:
+            reasons.append(
+                gettext(
+                    "The closest item is a system the proposal declares it upgrades: the functions it "
+                    "already has are cut, the new ones are not."
+                )
+            )
+        return reasons
+
+
+def check_duplicates(project, *, sync: bool = True) -> DuplicateReport:
+    """Compare ``project`` (saved or not) with the existing construction and give the verdict.
+
+    ``sync=False`` skips bringing the index up to date first (a caller that has just synced).
+    """
+    if sync:
+        index.sync()
+    cfg = config()
+    thresholds = scoring.Thresholds.from_settings(cfg)
+    proposal = text.analyze(
+        name=project.name or "", description=project.description or "", functions=project.functions or ""
+    )
+    if not proposal.keys:
+        return _report(project, proposal, [], [], thresholds)
+
+    own = (Kind.PROJECT, project.pk) if project.pk else None
+    total, df = _counts(proposal.keys)
+
+    def weight(term: str) -> float:
+        """Rarity in the index (smoothed IDF) times the word's own factor."""
+        return (math.log((total + 1) / (df.get(term, 0) + 1)) + 1) * thresholds.word_factor(term)
+
+    candidates = _candidates(proposal.keys, weight, limit=int(cfg["CANDIDATES"]) + 1)
+    rows = list(
+        SimilarityDocument.objects.filter(pk__in=candidates).values(
+            "kind", "source_id", "name", "org_id", "org__name", "domain_id", "analysis"
+        )
+    )
+    for row in rows:
+        if (row["kind"], row["source_id"]) == own:
+            # The proposal is in the index itself (it was submitted): not its own duplicate, and
+            # its words must not count in their own rarity.
+            total -= 1
+            for term in row["analysis"].get("keys", []):
+                df[term] = df.get(term, 1) - 1
+    rows = [row for row in rows if (row["kind"], row["source_id"]) != own]
+    analyses = [text.Analysis.from_json(row["analysis"]) for row in rows]
+    missing = {term for analysis in analyses for term in analysis.terms if term not in df}
+    df.update(_document_frequencies(missing))
+    comparisons = [scoring.compare(proposal, analysis, weight, thresholds) for analysis in analyses]
+    upgraded = set(project.systems.values_list("pk", flat=True)) if project.pk else set()
+    return _report(project, proposal, rows, comparisons, thresholds, upgraded=upgraded)
+
+
+def _counts(keys: Iterable[str]) -> tuple[int, dict]:
+    total = SimilarityDocument.objects.count()
+    return total, _document_frequencies(keys)
+
+
+def _document_frequencies(terms: Iterable[str]) -> dict:
+    terms, found = list(terms), {}
+    for start in range(0, len(terms), IN_CHUNK):
+        chunk = terms[start : start + IN_CHUNK]
+        found.update(
+            SimilarityTerm.objects.filter(term__in=chunk)
+            .values_list("term")
+            .annotate(n=Count("*"))
+            .values_list("term", "n")
+        )
+    return found
+
+
+def _candidates(keys: tuple[str, ...], weight, *, limit: int) -> list[int]:
+    """The entries sharing the most rarity-weighted words with the proposal (one aggregate query)."""
+    keys = keys[:IN_CHUNK]
+    score = Sum(
+        Case(*(When(term=term, then=Value(weight(term))) for term in keys), default=Value(0.0)),
+        output_field=FloatField(),
+    )
+    ranked = (
+        SimilarityTerm.objects.filter(term__in=keys)
+        .values("document_id")
+        .annotate(score=score)
+        .order_by("-score", "document_id")[:limit]
+    )
+    return [row["document_id"] for row in ranked]
+
+
+def _report(project, proposal, rows, comparisons, thresholds, *, upgraded=frozenset()) -> DuplicateReport:
+    cfg = config()
+    decision = scoring.decide(proposal, comparisons, thresholds)
+    verdict, notes = decision.verdict, []
+    if not proposal.units:
+        notes.append("no_functions")
+
+    matches = []
+    for row, comparison in zip(rows, comparisons, strict=True):
+        matches.append(
+            Match(
+                kind=row["kind"],
+                id=row["source_id"],
+                name=row["name"],
+                org_id=row["org_id"],
+                org_name=row["org__name"],
+                same_domain=row["domain_id"] == project.domain_id,
+                similarity=round(comparison.similarity, 4),
+                coverage=comparison.coverage,
+                shared_functions=comparison.shared_functions,
+                shared_words=comparison.shared_words,
+                upgraded=row["kind"] == Kind.SYSTEM and row["source_id"] in upgraded,
+            )
+        )
+    bonus = float(cfg["SAME_DOMAIN_BONUS"])
+
+    def rank(match: Match):
+        return (-(match.similarity + (bonus if match.same_domain else 0)), match.kind, match.id)
+
+    # The item it duplicates: the closest of those that qualify, same domain first. Upgrading a
+    # system the proposal names is not rebuilding it: if only such systems qualify, it is a partial
+    # overlap (the functions they have are cut, the new ones funded).
+    qualifying = [matches[index] for index in decision.duplicates]
+    main = min((m for m in qualifying if not m.upgraded), key=rank, default=None)
+    if main is None and qualifying:
+        verdict = Verdict.PARTIAL
+        notes.append("upgrade")
+
+    ranked = sorted(matches, key=rank)
+    listed = [m for m in ranked if m.shared_functions or m.similarity >= thresholds.listed_similarity]
+    listed = listed[: int(cfg["MAX_MATCHES"])]
+    # Every function counted in the cut is shown with its evidence, even past MAX_MATCHES.
+    shown = {f.proposal for m in listed for f in m.shared_functions}
+    for m in ranked:
+        if m not in listed and any(f.proposal not in shown for f in m.shared_functions):
+            listed.append(m)
+            shown.update(f.proposal for f in m.shared_functions)
+    if main is not None and main in listed:
+        listed.remove(main)
+        listed.insert(0, main)
+
+    return DuplicateReport(
+        verdict=Verdict(verdict),
+        confidence=decision.confidence,
+        matches=tuple(listed),
+        overlap=decision.overlap,
+        functions=len(proposal.units),
+        suggested_cut=_cut(project.budget_requested, verdict, len(decision.covered), len(proposal.units)),
+        main_match=main if verdict == Verdict.DUPLICATE else None,
+        notes=tuple(notes),
+    )
+
+
+def _cut(budget, verdict: str, existing: int, functions: int) -> Decimal | None:
+    """What to cut: all of it for a duplicate (not to be approved), the share of its functions that
+    exist already for a partial overlap (3 of 5 → 60 %), nothing when clear."""
+    if budget is None:
+        return None
+    budget = Decimal(budget)
+    if verdict == Verdict.DUPLICATE:
+        cut = budget
+    elif verdict == Verdict.PARTIAL and functions:
+        cut = budget * existing / functions
+    else:
+        cut = Decimal(0)
+    return cut.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -1,0 +1,190 @@
+"""How a proposal is compared with one existing item, and how the comparisons make a verdict.
+
+Pure Python over :class:`~projects.duplicates.text.Analysis` objects and a word-weight function
+(IDF from the index × the word's factor), so it is tested and tuned without a database.
+
+- Two function units are compared by the cosine of their weighted word vectors, where a word
+  inside another counts in part (雨量 in 降雨量), so paraphrases that re-segment still meet.
+- An item's *similarity* (0–1, what the report lists) is the mean of the proposal functions'
+  best matches in it, blended with the cosine of the two whole texts (``whole_text_share``).
+- A proposal function is *found* in an item when its best match there reaches ``strong_match``,
+  or reaches ``function_match`` in an item at least ``context_similarity`` similar as a whole:
+  a loose match counts only in the right context. An item's *coverage* is the share of the
+  proposal's functions found in it; its *purpose* how much of the proposal's name it contains.
+- Verdict: ``duplicate`` when one item has ``duplicate_coverage`` of the functions, a similarity
+  of ``duplicate_similarity`` and a purpose of ``duplicate_purpose`` (its main function exists
+  already); ``partial`` when some function is found somewhere; ``clear`` otherwise.
+"""
+
+import functools
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from projects.duplicates import text
+from projects.duplicates.text import Analysis
+
+Weight = Callable[[str], float]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    function_match: float = 0.45
+    strong_match: float = 0.7
+    context_similarity: float = 0.3
+    duplicate_coverage: float = 0.6
+    duplicate_similarity: float = 0.45
+    duplicate_purpose: float = 0.3
+    listed_similarity: float = 0.2
+    whole_text_share: float = 0.3  # share of the whole-text cosine in an item's similarity
+    weak_word_weight: float = 0.7  # weight of a weak word (监测, 查询 …) relative to an ordinary one
+
+    def word_factor(self, term: str) -> float:
+        """How much a word counts before its rarity: less for a weak word."""
+        return self.weak_word_weight if text.is_weak(term) else 1.0
+
+    @classmethod
+    def from_settings(cls, config: dict) -> "Thresholds":
+        """From ``settings.DUPLICATE_CHECK`` (upper-case keys, see ``check.DEFAULTS``)."""
+        return cls(**{name: float(config[name.upper()]) for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class SharedFunction:
+    """A function of the proposal and the function of the existing item that already does it."""
+
+    proposal: str
+    existing: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Comparison:
+    similarity: float
+    coverage: float
+    purpose: float
+    best_function: float  # the closest function match, found or not
+    covered: frozenset  # indices of the proposal's units found in this item
+    shared_functions: tuple[SharedFunction, ...]
+    shared_words: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=65536)
+def _pairs(word: str) -> frozenset:
+    return frozenset(word[i : i + 2] for i in range(len(word) - 1)) or frozenset({word})
+
+
+@functools.lru_cache(maxsize=262144)
+def word_overlap(a: str, b: str) -> float:
+    """How far two words are the same: 1 for the same word, else the share of their character pairs
+    in common (降雨量/雨量 ½, 燃气管道/燃气管网 ⅔, 供水管网/燃气管网 ⅓, 平台/车位 0)."""
+    if a == b:
+        return 1.0
+    pa, pb = _pairs(a), _pairs(b)
+    return len(pa & pb) / max(len(pa), len(pb))
+
+
+def containment(a: Iterable[str], b: Iterable[str], weight: Weight) -> float:
+    """How much of ``a`` (weighted) is found in ``b``."""
+    a, b = set(a), set(b)
+    total = sum(weight(t) for t in a)
+    if not total or not b:
+        return 0.0
+    return sum(weight(t) * max(word_overlap(t, u) for u in b) for t in a) / total
+
+
+def cosine(a: Iterable[str], b: Iterable[str], weight: Weight) -> float:
+    """Cosine of two weighted word sets, where a word inside another counts in part (a soft cosine)."""
+    a, b = set(a), set(b)
+    if not a or not b:
+        return 0.0
+    norm = math.sqrt(sum(weight(t) ** 2 for t in a)) * math.sqrt(sum(weight(t) ** 2 for t in b))
+    if not norm:
+        return 0.0
+    forward = sum(weight(t) * max(weight(u) * word_overlap(t, u) for u in b) for t in a)
+    backward = sum(weight(u) * max(weight(t) * word_overlap(t, u) for t in a) for u in b)
+    return min(1.0, (forward + backward) / 2 / norm)
+
+
+def compare(proposal: Analysis, item: Analysis, weight: Weight, thresholds: Thresholds) -> Comparison:
+    best = []
+    for unit in proposal.units:
+        top, top_text = 0.0, ""
+        for other in item.units:
+            score = cosine(unit.terms, other.terms, weight)
+            if score > top:
+                top, top_text = score, other.text
+        best.append((top, top_text))
+    whole = cosine(proposal.terms, item.terms, weight)
+    functions = sum(score for score, _ in best) / len(best) if best else 0.0
+    similarity = (1 - thresholds.whole_text_share) * functions + thresholds.whole_text_share * whole
+    covered, shared = set(), []
+    for index, (score, existing) in enumerate(best):
+        if score >= thresholds.strong_match or (
+            score >= thresholds.function_match and similarity >= thresholds.context_similarity
+        ):
+            covered.add(index)
+            shared.append(SharedFunction(proposal.units[index].text, existing, round(score, 2)))
+    common = set(proposal.terms) & set(item.terms)
+    shared_words = tuple(sorted(common, key=lambda t: (-weight(t), t)))
+    n = len(proposal.units)
+    return Comparison(
+        similarity=min(1.0, similarity),
+        coverage=len(covered) / n if n else 0.0,
+        # Not rarity-weighted: a name has few words, and one word the index has never seen
+        # (出行 in 智慧公交出行服务系统) would otherwise outweigh the one that says what it is (公交).
+        purpose=containment(proposal.name_terms, item.terms, thresholds.word_factor),
+        best_function=max((score for score, _ in best), default=0.0),
+        covered=frozenset(covered),
+        shared_functions=tuple(shared),
+        shared_words=shared_words,
+    )
+
+
+@dataclass
+class Decision:
+    verdict: str  # "duplicate", "partial" or "clear"
+    overlap: float  # share of the proposal's functions that exist somewhere
+    confidence: float
+    duplicates: tuple[int, ...] = ()  # indices of the comparisons that make it a duplicate
+    covered: frozenset = field(default_factory=frozenset)
+
+
+def decide(proposal: Analysis, comparisons: list[Comparison], thresholds: Thresholds) -> Decision:
+    """The verdict over every comparison, with how sure it is (0–1)."""
+    n = len(proposal.units)
+    if not n:
+        # Nothing says what the proposal builds: nothing to compare, and little to be sure of.
+        return Decision("clear", 0.0, confidence=0.1 if proposal.terms else 0.0)
+    covered = frozenset().union(*(c.covered for c in comparisons)) if comparisons else frozenset()
+    overlap = len(covered) / n
+    # More functions and words make a surer verdict; a one-line proposal gives a weak one.
+    richness = min(1.0, n / 3) * min(1.0, len(proposal.terms) / 6)
+
+    qualified = [
+        index
+        for index, c in enumerate(comparisons)
+        if c.coverage >= thresholds.duplicate_coverage
+        and c.similarity >= thresholds.duplicate_similarity
+        and c.purpose >= thresholds.duplicate_purpose
+    ]
+    if qualified:
+        best = max((comparisons[index] for index in qualified), key=lambda c: (c.coverage, c.similarity))
+        margin = min(
+            (best.coverage - thresholds.duplicate_coverage) / max(1e-9, 1 - thresholds.duplicate_coverage),
+            (best.similarity - thresholds.duplicate_similarity) / max(1e-9, 1 - thresholds.duplicate_similarity),
+        )
+        return Decision("duplicate", overlap, _confidence(richness, margin), tuple(qualified), covered)
+    if covered:
+        top = max(comparisons, key=lambda c: c.coverage)
+        # Sure when the functions found match closely and the overlap is far from a duplicate.
+        found = [f.similarity for c in comparisons for f in c.shared_functions]
+        closeness = (sum(found) / len(found) - thresholds.function_match) / (1 - thresholds.function_match)
+        to_duplicate = 2 * (thresholds.duplicate_coverage - top.coverage) / thresholds.duplicate_coverage
+        return Decision("partial", overlap, _confidence(richness, min(closeness, to_duplicate)), (), covered)
+    closest = max((c.best_function for c in comparisons), default=0.0)
+    return Decision("clear", 0.0, _confidence(richness, 1 - closest / thresholds.function_match), (), covered)
+
+
+def _confidence(richness: float, margin: float) -> float:
+    return round(max(0.05, richness * (0.5 + 0.5 * max(0.0, min(1.0, margin)))), 2)

@@ -1,0 +1,70 @@
+"""Chinese text analysis of the duplicate check. Database-free."""
+
+from projects.duplicates import scoring, text
+
+
+def test_chinese_written_without_spaces_is_split_into_words():
+    assert {"公交", "车辆", "定位"} <= set(text.words("公交车辆实时定位"))
+    assert {"到站", "预报"} <= set(text.words("到站时间预报"))
+
+
+def test_generic_words_of_proposals_are_ignored():
+    assert text.words("智慧管理平台系统建设") == []
+    # also when the segmenter keeps them together as one word
+    assert text.words("综合服务平台信息管理") == []
+    assert text.words("智慧停车管理平台") == ["停车"]
+
+
+def test_synonyms_meet_on_one_word():
+    assert "预报" in text.words("车辆到站时间预测")
+    assert "车位" in text.words("泊位")
+
+
+def test_full_width_and_latin_text_is_normalized():
+    assert "ai" in text.words("视频ＡＩ智能分析")
+
+
+def test_listed_functions_lose_their_numbering():
+    functions = "1. 在线申报\n（2）办件进度查询；好差评\n③ 电子证照调用\n\n"
+    assert text.function_texts(functions=functions) == ["在线申报", "办件进度查询", "好差评", "电子证照调用"]
+
+
+def test_without_a_function_list_the_description_clauses_are_the_functions():
+    description = "建设不动产登记在线申请、登记信息查询功能，实现交易和登记一窗受理。"
+    assert text.function_texts(name="不动产系统", description=description) == [
+        "建设不动产登记在线申请",
+        "登记信息查询功能",
+        "实现交易和登记一窗受理",
+    ]
+
+
+def test_without_functions_or_a_meaningful_description_the_name_is_the_function():
+    assert text.function_texts(name="智慧停车管理平台", description="提升管理效率。") == ["智慧停车管理平台"]
+
+
+def test_empty_or_one_character_text_has_nothing_to_compare():
+    for description in ("", "。", "好", "a"):
+        analysis = text.analyze(name="", description=description)
+        assert not analysis.informative
+        assert analysis.keys == ()
+
+
+def test_search_words_include_the_words_inside_long_words():
+    assert {"降雨", "雨量", "降雨量"} <= set(text.words("降雨量监测", search=True))
+
+
+def test_a_word_inside_another_counts_in_part():
+    assert scoring.word_overlap("雨量", "降雨量") == 0.5
+    assert scoring.word_overlap("燃气管道", "燃气管网") == 2 / 3
+    assert scoring.word_overlap("平台", "车位") == 0
+
+
+def test_a_function_written_in_other_words_still_matches_closely():
+    def weight(term):
+        return 0.7 if text.is_weak(term) else 1.0
+
+    rewritten = text.words("车辆到站时间预测")
+    original = text.words("到站时间预报")
+    unrelated = text.words("船闸过闸预约")
+    assert scoring.cosine(rewritten, original, weight) > 0.7
+    assert scoring.cosine(rewritten, unrelated, weight) == 0
