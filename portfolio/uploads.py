@@ -22,8 +22,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import FileResponse
+from django.http import FileResponse, QueryDict
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 # extension -> MIME type, for the types we accept. Decided by content: see validate_upload.
@@ -57,7 +58,12 @@ class SizeLimitUploadHandler(FileUploadHandler):
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
         limit = settings.UPLOAD_MAX_BYTES
         if content_length and content_length > limit + _FORM_OVERHEAD:
-            self._refuse()
+            if self.request is not None:
+                self.request.upload_refused = too_large_message()
+            # Handled: nothing parsed, nothing read. (Raising StopUpload here would escape the
+            # parser, and the CSRF middleware, which reads request.POST first, would answer 500.)
+            return QueryDict(encoding=encoding), MultiValueDict()
+        return None
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
