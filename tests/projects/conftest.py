@@ -1,0 +1,26 @@
+import pytest
+
+from projects.lifecycle import Stage
+from tests import factories
+from tests.projects import factories as project_factories
+
+
+@pytest.fixture
+def plan(city):
+    return factories.plan(city, start_year=2025, end_year=2027)
+
+
+@pytest.fixture
+def draft(owner, plan):
+    """A complete draft of the 交通局, application materials attached, ready to submit."""
+    return project_factories.draft(owner, plan)
+
+
+@pytest.fixture
+def make_project(plan, transport_bureau):
+    """``make_project(stage, org=transport_bureau, **fields)``: a project already at ``stage``."""
+
+    def make(stage=Stage.DRAFT, org=None, **fields):
+        return project_factories.project(org or transport_bureau, plan, stage=stage, **fields)
+
+    return make
