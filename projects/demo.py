@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F, Max
 from django.utils import timezone
@@ -372,6 +373,8 @@ def seed_projects(demo: DemoCity) -> None:
 
 
 def _owner_accounts(demo: DemoCity) -> None:
+    # Hashed once: the demo accounts share one password anyway, and hashing it 22 times costs seconds.
+    hashed = make_password(demo.password)
     for username, name, org in OWNERS:
         user = User(
             username=username,
@@ -380,7 +383,7 @@ def _owner_accounts(demo: DemoCity) -> None:
             role=Role.OWNER,
             email=f"{username}@linjiang.example",
         )
-        user.set_password(demo.password)
+        user.password = hashed
         user.save()
         demo.users[username] = user
 
@@ -401,8 +404,10 @@ BACKDATED = [
 
 
 @contextmanager
-def happened_at(when: datetime):
-    marks = [(model, key, column, model.objects.aggregate(m=Max(key))["m"] or 0) for model, key, column in BACKDATED]
+def happened_at(when: datetime, *models):
+    """Date back the rows of ``models`` (default: all of BACKDATED) created inside the block."""
+    dated = [entry for entry in BACKDATED if not models or entry[0] in models]
+    marks = [(model, key, column, model.objects.aggregate(m=Max(key))["m"] or 0) for model, key, column in dated]
     yield
     for model, key, column, mark in marks:
         model.objects.filter(**{f"{key}__gt": mark}).update(**{column: when})
@@ -453,7 +458,7 @@ class _Story:
             steps = [*STORIES[Stage.IMPLEMENTING], (Action.TERMINATE, 90)]
         jitter = demo.rng.randint(-4, 4) if spec.stage != Stage.DRAFT else demo.rng.randint(0, 3)
         total = sum(days for _action, days in steps)
-        self.created = demo.today - timedelta(days=ENDS_DAYS_AGO[spec.stage] + jitter + total + 12)
+        self.created = demo.today - timedelta(days=ENDS_DAYS_AGO[spec.stage] + jitter + total)
         self.steps = steps
         # Milestone progress is known up to the first acceptance request (or today, without one).
         self.horizon, day = demo.today, self.created
@@ -483,7 +488,7 @@ class _Story:
         budget = Decimal(spec.budget_wan) * 10000 if spec.budget_wan is not None else None
         start = day + timedelta(days=75) if budget is not None else None
         end = start + timedelta(days=300) if start is not None else None
-        with happened_at(_moment(day, 9)):
+        with happened_at(_moment(day, 9), Project.history.model):
             project = services.create_project(
                 by=self.owner,
                 owner_org=self.demo.orgs[spec.org],
@@ -512,8 +517,8 @@ class _Story:
         return project
 
     def _attach(self, kind, user, name: str, day: date, hour: int) -> None:
-        content = tiny_pdf(f"Linjiang demo {self.project.code.encode('ascii', 'ignore').decode()} {kind}")
-        with happened_at(_moment(day, hour)):
+        content = tiny_pdf(f"Linjiang demo project {self.project.pk}: {kind} {day.isoformat()} {hour}")
+        with happened_at(_moment(day, hour), Attachment):
             services.add_attachment(
                 self.project, by=user, kind=kind, file=SimpleUploadedFile(name, content, "application/pdf")
             )
@@ -521,7 +526,7 @@ class _Story:
     def _before(self, action: str, day: date) -> None:
         """What happens between steps: revisions, the approval document, milestones, the acceptance report."""
         if action == Action.SUBMIT and self.project.stage == Stage.RETURNED:
-            with happened_at(_moment(day - timedelta(days=2), 15)):
+            with happened_at(_moment(day - timedelta(days=2), 15), Project.history.model):
                 services.update_project(
                     self.project,
                     by=self.owner,
@@ -560,10 +565,9 @@ class _Story:
         """The schedule the owner sets once the project is approved: five steps over the planned period."""
         project = self.project
         span = (project.planned_end - project.planned_start).days
-        with happened_at(_moment(day, 11)):
-            for order, name in enumerate(MILESTONES, start=1):
-                planned = project.planned_start + timedelta(days=span * order // len(MILESTONES))
-                services.add_milestone(project, by=self.owner, name=name, planned_date=planned, order=order)
+        for order, name in enumerate(MILESTONES, start=1):
+            planned = project.planned_start + timedelta(days=span * order // len(MILESTONES))
+            services.add_milestone(project, by=self.owner, name=name, planned_date=planned, order=order)
         self._progress()
 
     def _progress(self) -> None:

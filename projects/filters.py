@@ -31,8 +31,12 @@ def search_terms(text: str) -> list[str]:
 class ProjectFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"), max_length=100)
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label=_("Stage"))
-    domain = django_filters.ModelChoiceFilter(queryset=Domain.objects.all(), label=_("Domain"))
-    owner_org = django_filters.ModelChoiceFilter(queryset=Organization.objects.all(), label=_("Owner organization"))
+    domain = django_filters.ModelChoiceFilter(
+        queryset=Domain.objects.all(), label=_("Domain"), empty_label=_("All domains")
+    )
+    owner_org = django_filters.ModelChoiceFilter(
+        queryset=Organization.objects.all(), label=_("Owner organization"), empty_label=_("All organizations")
+    )
     within = django_filters.ModelChoiceFilter(
         queryset=Organization.objects.all(),
         method="filter_within",
@@ -52,16 +56,17 @@ class ProjectFilter(django_filters.FilterSet):
             ("approved_budget", "approved_budget"),
         ),
         field_labels={
-            "created_at": _("Created"),
+            "created_at": _("Creation time"),
             "updated_at": _("Last changed"),
             "code": _("Code"),
-            "name": _("Name"),
+            "name": _("Project name"),
             "year": _("Year"),
             "stage": _("Stage"),
             "budget_requested": _("Requested budget"),
             "approved_budget": _("Approved budget"),
         },
         label=_("Order by"),
+        empty_label=_("Newest first"),
     )
 
     class Meta:

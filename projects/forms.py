@@ -2,9 +2,10 @@
 beside the right field with ``show_errors``)."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models import InformationSystem, Organization
+from portfolio.models import InformationSystem, Organization, Plan
 from portfolio.uploads import ALLOWED_TYPES
 from projects.lifecycle import COMMENT_PROMPTS, COMMENT_REQUIRED, Action, AttachmentKind
 from projects.models import MAX_MONEY, Milestone, Project
@@ -24,7 +25,7 @@ class StyledFormMixin:
     def style_widgets(self):
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 css = "form-select"
@@ -48,10 +49,11 @@ def show_errors(form: forms.Form, errors: dict, model=Project) -> None:
             if name in form.fields:
                 form.add_error(name, str(message))
             else:
-                form.add_error(None, _labelled(model, name, str(message)))
+                form.add_error(None, labelled(model, name, str(message)))
 
 
-def _labelled(model, name, message: str) -> str:
+def labelled(model, name, message: str) -> str:
+    """A message about ``name`` prefixed with its field's label, when it is a field of ``model``."""
     try:
         label = model._meta.get_field(name).verbose_name
     except Exception:  # not a field of the model (attachments, milestones, non_field_errors)
@@ -87,7 +89,7 @@ class ProposalForm(StyledFormMixin, forms.ModelForm):
             "functions": forms.Textarea(attrs={"rows": 5}),
             "planned_start": DateInput(),
             "planned_end": DateInput(),
-            "systems": forms.SelectMultiple(attrs={"size": 6}),
+            "systems": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -96,7 +98,16 @@ class ProposalForm(StyledFormMixin, forms.ModelForm):
         self.fields["systems"].required = False
         self.fields["systems"].help_text = _("The existing systems this project builds on, upgrades or replaces.")
         self.fields["budget_requested"].widget.attrs.update({"step": "0.01", "min": "0"})
+        self.fields["budget_requested"].help_text = _("In yuan: 3100000 is 310 ten-thousand yuan.")
         self.fields["budget_requested"].max_value = MAX_MONEY
+        org = self.instance.owner_org if self.instance.owner_org_id else user.organization
+        covering = [plan.pk for plan in Plan.objects.select_related("region") if org.region.is_within(plan.region)]
+        self.fields["plan"].queryset = Plan.objects.filter(pk__in=covering)
+        self.fields["plan"].empty_label = self.fields["domain"].empty_label = _("Choose…")
+        if not self.instance.pk and len(covering) == 1:
+            plan = self.fields["plan"].queryset.get()
+            self.fields["plan"].initial = plan
+            self.fields["year"].initial = min(max(timezone.localdate().year + 1, plan.start_year), plan.end_year)
         if self.instance.pk:
             del self.fields["owner_org"]  # a proposal stays with the organization that drafted it
         else:
@@ -126,7 +137,7 @@ class TransitionForm(StyledFormMixin, forms.Form):
     """
 
     comment = forms.CharField(
-        label=_("Comment"), required=False, max_length=COMMENT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Opinion"), required=False, max_length=COMMENT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, action: str, *args, **kwargs):

@@ -287,7 +287,7 @@ class Attachment(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     kind = models.CharField(_("kind"), max_length=15, choices=AttachmentKind.choices)
     name = models.CharField(_("file name"), max_length=160)
     stored_name = models.CharField(_("stored as"), max_length=255, unique=True, editable=False)
-    content_type = models.CharField(_("content type"), max_length=100)
+    content_type = models.CharField(_("file type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(

@@ -53,7 +53,7 @@ def milestones(project: Project):
 
 
 def attachments(project: Project):
-    return project.attachments.select_related("uploaded_by").order_by("kind", "uploaded_at", "pk")
+    return project.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk")
 
 
 def gate_records(project: Project):

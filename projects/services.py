@@ -246,9 +246,9 @@ Check = Callable[[TransitionContext], Mapping[str, Any] | None]
 Effect = Callable[[TransitionContext], None]
 
 
-def proposal_complete(ctx: TransitionContext) -> dict:
-    """``submit``: every field a reviewer needs, valid, with the application materials attached."""
-    project, errors = ctx.project, {}
+def missing_for_submit(project: Project) -> dict[str, list[str]]:
+    """What a proposal still lacks before it can be submitted, per field (empty when complete)."""
+    errors = {}
     try:
         project.full_clean(validate_unique=False)
     except ValidationError as error:
@@ -261,6 +261,11 @@ def proposal_complete(ctx: TransitionContext) -> dict:
     if not project.attachments.filter(kind=AttachmentKind.APPLICATION).exists():
         errors["attachments"] = [_("Attach the application materials before submitting.")]
     return errors
+
+
+def proposal_complete(ctx: TransitionContext) -> dict:
+    """``submit``: every field a reviewer needs, valid, with the application materials attached."""
+    return missing_for_submit(ctx.project)
 
 
 def _money(value) -> Decimal | None:

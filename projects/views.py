@@ -19,8 +19,9 @@ from portfolio.uploads import download_response, limit_text, refused_upload_mess
 from portfolio.workflow import ActionNotPermitted, InvalidTransition, RequirementsNotMet
 from projects import selectors, services
 from projects.filters import ProjectFilter
-from projects.forms import AttachmentForm, MilestoneForm, ProposalForm, TransitionForm, show_errors
+from projects.forms import AttachmentForm, MilestoneForm, ProposalForm, TransitionForm, labelled, show_errors
 from projects.lifecycle import MANAGER_QUEUE_STAGES, MILESTONE_STAGES, Action, Stage, attachment_kinds_for
+from projects.models import Project
 from projects.permissions import acting_role, allowed_actions, owns
 
 PAGE_SIZE = 20
@@ -208,11 +209,35 @@ def _detail_context(request, project, *, open_form=None, attachment_form=None):
         "gate_records": selectors.gate_records(project),
         "changes": selectors.field_changes(project),
         "can_edit": project.is_editable and user.has_perm("projects.change_project", project),
+        "missing_for_submit": _missing_for_submit(user, project),
+        "last_return": _last_return(project),
         "can_delete": project.stage == Stage.DRAFT and user.has_perm("projects.delete_project", project),
         "upload_max_bytes": settings.UPLOAD_MAX_BYTES,
         "upload_limit": limit_text(),
         "upload_too_large": too_large_message(),
     }
+
+
+def _last_return(project):
+    if project.stage != Stage.RETURNED:
+        return None
+    return project.transitions.filter(action=Action.RETURN).select_related("by").last()
+
+
+def _missing_for_submit(user, project) -> list[str]:
+    """For whoever may submit: what the proposal still lacks, as readable lines."""
+    if Action.SUBMIT not in allowed_actions(user, project):
+        return []
+    missing = services.missing_for_submit(project)
+    fill_in = str(_("Fill this in before submitting."))
+    empty = [str(Project._meta.get_field(name).verbose_name) for name, msgs in missing.items() if msgs == [fill_in]]
+    lines = [_("Not filled in yet: %(fields)s.") % {"fields": "、".join(empty)}] if empty else []
+    return lines + [
+        labelled(Project, name, message)
+        for name, messages in missing.items()
+        if messages != [fill_in]
+        for message in messages
+    ]
 
 
 @login_required
@@ -271,7 +296,10 @@ def _milestone_page(request, project, milestone=None):
     if form.errors:
         status = 400
     return render(
-        request, "projects/milestone_form.html", {"form": form, "project": project, "milestone": milestone}, status
+        request,
+        "projects/milestone_form.html",
+        {"form": form, "project": project, "milestone": milestone},
+        status=status,
     )
 
 

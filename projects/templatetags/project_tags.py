@@ -65,3 +65,12 @@ def file_size(size) -> str:
     if size >= 1024 * 1024:
         return f"{size / 1024 / 1024:.1f} MB"
     return f"{max(1, round(size / 1024))} KB"
+
+
+@register.filter
+def grouped(value) -> str:
+    """3200000 → 3,200,000 (the Chinese locale groups nothing; officials read thousands separators)."""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return "—"

@@ -24,3 +24,13 @@ def make_project(plan, transport_bureau):
         return project_factories.project(org or transport_bureau, plan, stage=stage, **fields)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    """Tests marked postgres_only (row locks) skip themselves on other databases, saying why."""
+    if request.node.get_closest_marker("postgres_only"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL: this test proves row locks (select_for_update) between connections")
