@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from portfolio.uploads import download_response, limit_text, refused_upload_message, too_large_message
 from portfolio.workflow import ActionNotPermitted, InvalidTransition, RequirementsNotMet
@@ -346,7 +347,8 @@ def milestone_delete(request, pk, milestone_pk):
 @require_POST
 def attachment_upload(request, pk):
     """Upload from the detail page. htmx posts it (with the CSRF token in a header, so a body cut off
-    at the size limit still gets a clear answer) and swaps in the attachments card."""
+    at the size limit still gets a clear answer): a refusal swaps in the card with its message, a
+    success reloads the page."""
     project = _visible_project(request, pk)
     role = acting_role(request.user)
     kinds = attachment_kinds_for(project.stage, role) if role == "manager" or owns(request.user, project) else []
@@ -367,6 +369,9 @@ def attachment_upload(request, pk):
             form.add_error(None, refused_action.message)
         else:
             messages.success(request, _("The file was attached."))
+            if request.htmx:
+                # Reload the whole page: the checklist, the actions and the card all change.
+                return HttpResponseClientRefresh()
             form = None
     if not request.htmx:
         if form is not None:

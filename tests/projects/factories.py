@@ -94,3 +94,16 @@ def draft(owner, plan, **fields):
     created = services.create_project(by=owner, **values)
     services.add_attachment(created, by=owner, kind=AttachmentKind.APPLICATION, file=pdf())
     return created
+
+
+def ensure_default_domains():
+    """The seven domains of the data migration, again: a transactional test's flush removes them.
+
+    (serialized_rollback would restore them, but it collides with the content types that the
+    flush of another transactional test recreates.)
+    """
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("portfolio.migrations.0002_default_domains").create_domains(apps, None)

@@ -21,9 +21,12 @@ from projects.models import GateRecord, Project, TransitionRecord
 from tests import factories
 from tests.projects import factories as pf
 
-# serialized_rollback: the flush after each transactional test would drop the domains the data
-# migration created.
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _domains(transactional_db):
+    pf.ensure_default_domains()
 
 
 def run_together(*calls):

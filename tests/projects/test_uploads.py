@@ -87,9 +87,9 @@ def test_page_upload_through_htmx_returns_the_refreshed_card(client, owner, make
         {"kind": "application", "file": pf.pdf("可研报告.pdf")},
         headers={"HX-Request": "true"},
     )
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert 'id="attachments"' in html and "可研报告.pdf" in html and "文件已上传" in html
+    assert response.status_code == 200 and response["HX-Refresh"] == "true"
+    html = client.get(f"/projects/{project.pk}/").content.decode()
+    assert "可研报告.pdf" in html and "文件已上传" in html
     bad = client.post(
         f"/projects/{project.pk}/attachments/",
         {"kind": "application", "file": SimpleUploadedFile("x.pdf", HTML, "application/pdf")},
