@@ -17,9 +17,11 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyInline):
+    # Kept by the owner on the project page (the service checks the stage); read here.
     model = Milestone
-    extra = 0
+    fields = ["name", "planned_date", "forecast_date", "actual_date", "done", "explanation"]
+    readonly_fields = fields
 
 
 class TransitionInline(ReadOnlyInline):

@@ -28,6 +28,11 @@ def search_terms(text: str) -> list[str]:
     return [term for term in SEARCH_SEPARATORS.split(text or "") if term][:MAX_SEARCH_TERMS]
 
 
+class OrderingFilter(django_filters.OrderingFilter):
+    # django-filter ships a zh_CN catalogue but none for zh_Hans: the label comes from ours.
+    descending_fmt = _("%s (descending)")
+
+
 class ProjectFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"), max_length=100)
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label=_("Stage"))
@@ -44,7 +49,7 @@ class ProjectFilter(django_filters.FilterSet):
     )
     plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all(), label=_("Plan"))
     year = django_filters.NumberFilter(label=_("Year"))
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(
             ("created_at", "created_at"),
             ("updated_at", "updated_at"),

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from portfolio.models import InformationSystem, Organization, Plan
 from portfolio.uploads import ALLOWED_TYPES
 from projects.lifecycle import COMMENT_PROMPTS, COMMENT_REQUIRED, Action, AttachmentKind
-from projects.models import MAX_MONEY, Milestone, Project
-from projects.services import COMMENT_MAX_LENGTH, PROPOSAL_FIELDS, REQUIRED_FOR_SUBMIT
+from projects.models import MAX_MONEY, PROPOSAL_FIELDS, Milestone, Project
+from projects.services import COMMENT_MAX_LENGTH, REQUIRED_FOR_SUBMIT
 
 
 class DateInput(forms.DateInput):
@@ -66,24 +66,7 @@ class ProposalForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = [
-            "owner_org",
-            "name",
-            "plan",
-            "domain",
-            "year",
-            "description",
-            "functions",
-            "budget_requested",
-            "planned_start",
-            "planned_end",
-            "beneficiaries",
-            "warranty_months",
-            "reuses_shared_components",
-            "shares_data",
-            "has_mobile_app",
-            "systems",
-        ]
+        fields = ["owner_org", *PROPOSAL_FIELDS, "systems"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "functions": forms.Textarea(attrs={"rows": 5}),

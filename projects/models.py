@@ -23,6 +23,25 @@ from projects.lifecycle import EDITABLE_STAGES, MANAGER_QUEUE_STAGES, Action, At
 
 MAX_MONEY = 10**11  # 1,000 亿元: anything above is a typing error, not a project
 
+# The proposal's own fields, in the order a form shows them: what an owner fills in, and may edit
+# while the stage allows it. (The organization, code, stage and decisions are not among them.)
+PROPOSAL_FIELDS = (
+    "name",
+    "plan",
+    "domain",
+    "year",
+    "description",
+    "functions",
+    "budget_requested",
+    "planned_start",
+    "planned_end",
+    "beneficiaries",
+    "warranty_months",
+    "reuses_shared_components",
+    "shares_data",
+    "has_mobile_app",
+)
+
 # Kept as a module attribute so services can write one history row for an edit that changes both
 # fields and linked systems (simple-history would otherwise write one per m2m signal).
 PROJECT_HISTORY = HistoricalRecords(
@@ -159,7 +178,9 @@ class Project(RulesModelMixin, models.Model, metaclass=RulesModelBase):
         return [line.strip() for line in self.functions.splitlines() if line.strip()]
 
 
-class MilestoneQuerySet(OrgScopedQuerySet):
+class ProjectPartQuerySet(OrgScopedQuerySet):
+    """Rows that belong to a project (milestones, attachments, records): visible with their project."""
+
     org_field = "project__owner_org"
 
 
@@ -177,7 +198,7 @@ class Milestone(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = MilestoneQuerySet.as_manager()
+    objects = ProjectPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("milestone")
@@ -238,10 +259,6 @@ class ProjectCodeSequence(models.Model):
         return f"{self.year}-{self.prefix}: {self.last}"
 
 
-class TransitionRecordQuerySet(OrgScopedQuerySet):
-    org_field = "project__owner_org"
-
-
 class TransitionRecord(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     """One step of a project's timeline: who took which action, when, from which stage to which."""
 
@@ -255,7 +272,7 @@ class TransitionRecord(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     at = models.DateTimeField(_("at"), default=timezone.now)
     comment = models.TextField(_("comment"), blank=True)
 
-    objects = TransitionRecordQuerySet.as_manager()
+    objects = ProjectPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("transition record")
@@ -271,10 +288,6 @@ class TransitionRecord(RulesModelMixin, models.Model, metaclass=RulesModelBase):
         if not self._state.adding:
             raise ValidationError(_("A transition record is never changed once written."))
         super().save(*args, **kwargs)
-
-
-class AttachmentQuerySet(OrgScopedQuerySet):
-    org_field = "project__owner_org"
 
 
 class Attachment(RulesModelMixin, models.Model, metaclass=RulesModelBase):
@@ -297,7 +310,7 @@ class Attachment(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
-    objects = AttachmentQuerySet.as_manager()
+    objects = ProjectPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attachment")
@@ -319,10 +332,6 @@ class Attachment(RulesModelMixin, models.Model, metaclass=RulesModelBase):
             "uploaded_by": self.uploaded_by_id,
             "uploaded_at": self.uploaded_at.isoformat(),
         }
-
-
-class GateRecordQuerySet(OrgScopedQuerySet):
-    org_field = "project__owner_org"
 
 
 class GateRecord(RulesModelMixin, models.Model, metaclass=RulesModelBase):
@@ -355,7 +364,7 @@ class GateRecord(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     # rested on; filled once pre-review exists (issue 4), empty before.
     prereview = models.JSONField(_("pre-review result"), null=True, blank=True)
 
-    objects = GateRecordQuerySet.as_manager()
+    objects = ProjectPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("gate record")

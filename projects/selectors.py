@@ -10,28 +10,10 @@ from django.utils.translation import gettext as _
 
 from portfolio.models import Domain, InformationSystem, Organization, Plan, User
 from projects.lifecycle import MANAGER_QUEUE_STAGES, Stage
-from projects.models import Attachment, GateRecord, Milestone, Project, TransitionRecord
+from projects.models import PROPOSAL_FIELDS, Attachment, GateRecord, Milestone, Project, TransitionRecord
 
 # Fields whose edits the change log shows; the stage is left out (the timeline shows it).
-CHANGE_LOG_FIELDS = (
-    "name",
-    "description",
-    "functions",
-    "owner_org",
-    "plan",
-    "domain",
-    "year",
-    "budget_requested",
-    "approved_budget",
-    "approval_number",
-    "reuses_shared_components",
-    "shares_data",
-    "beneficiaries",
-    "warranty_months",
-    "has_mobile_app",
-    "planned_start",
-    "planned_end",
-)
+CHANGE_LOG_FIELDS = ("owner_org", *PROPOSAL_FIELDS, "approved_budget", "approval_number")
 NAMED = {"owner_org": Organization, "plan": Plan, "domain": Domain}
 
 

@@ -48,6 +48,7 @@ from projects.lifecycle import (
 from projects.models import (
     MAX_MONEY,
     PROJECT_HISTORY,
+    PROPOSAL_FIELDS,
     Attachment,
     GateRecord,
     Milestone,
@@ -60,25 +61,6 @@ from projects.signals import project_transitioned
 
 COMMENT_MAX_LENGTH = 2000
 
-# The proposal's own fields: what an owner fills in and may edit while the stage allows it.
-PROPOSAL_FIELDS = frozenset(
-    {
-        "name",
-        "description",
-        "functions",
-        "plan",
-        "domain",
-        "year",
-        "budget_requested",
-        "reuses_shared_components",
-        "shares_data",
-        "beneficiaries",
-        "warranty_months",
-        "has_mobile_app",
-        "planned_start",
-        "planned_end",
-    }
-)
 # What a proposal must have before it is submitted (beyond what every draft needs).
 REQUIRED_FOR_SUBMIT = (
     "description",
@@ -159,7 +141,7 @@ def create_project(*, by, systems: Iterable[InformationSystem] = (), owner_org=N
     """Draft a proposal for the owner's organization (or one below it)."""
     if acting_role(by) != Role.OWNER:
         raise ActionNotPermitted(_("Only project owners draft proposals."))
-    unknown = set(fields) - PROPOSAL_FIELDS
+    unknown = set(fields).difference(PROPOSAL_FIELDS)
     if unknown:
         raise TypeError(f"create_project() does not set {sorted(unknown)}")
     owner_org = owner_org or by.organization
@@ -180,7 +162,7 @@ def create_project(*, by, systems: Iterable[InformationSystem] = (), owner_org=N
 
 def update_project(project: Project, *, by, systems: Iterable[InformationSystem] | None = None, **fields) -> Project:
     """Change a proposal's fields while it is a draft or returned for revision."""
-    unknown = set(fields) - PROPOSAL_FIELDS
+    unknown = set(fields).difference(PROPOSAL_FIELDS)
     if unknown:
         raise TypeError(f"update_project() does not set {sorted(unknown)}")
     with transaction.atomic():

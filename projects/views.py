@@ -198,6 +198,9 @@ def _detail_context(request, project, *, open_form=None, attachment_form=None):
             forms.append(TransitionForm(action))
     keeps_parts = role == "manager" or owns(user, project)
     kinds = attachment_kinds_for(project.stage, role) if keeps_parts else []
+    attachments = list(selectors.attachments(project))
+    gate_records = list(selectors.gate_records(project))
+    frozen = set().union(*(gate.attachment_ids for gate in gate_records))
     return {
         "project": project,
         "action_forms": forms,
@@ -205,9 +208,10 @@ def _detail_context(request, project, *, open_form=None, attachment_form=None):
         "timeline": selectors.timeline(project),
         "milestones": selectors.milestones(project),
         "can_keep_milestones": keeps_parts and project.stage in MILESTONE_STAGES,
-        "attachments": selectors.attachments(project),
+        "attachments": attachments,
+        "removable": {a.pk for a in attachments if a.kind in kinds and a.pk not in frozen},
         "attachment_form": attachment_form or (AttachmentForm(kinds=kinds) if kinds else None),
-        "gate_records": selectors.gate_records(project),
+        "gate_records": gate_records,
         "changes": selectors.field_changes(project),
         "can_edit": project.is_editable and user.has_perm("projects.change_project", project),
         "missing_for_submit": _missing_for_submit(user, project),
@@ -331,13 +335,19 @@ def milestone_edit(request, pk, milestone_pk):
 def milestone_delete(request, pk, milestone_pk):
     project = _visible_project(request, pk)
     milestone = get_object_or_404(project.milestones, pk=milestone_pk)
+    done = _("The milestone “%(name)s” was removed.") % {"name": milestone.name}
+    return _remove(request, project, lambda: services.delete_milestone(milestone, by=request.user), done, "milestones")
+
+
+def _remove(request, project, remove, done: str, anchor: str):
+    """Run a service that removes a part of the project; say what happened, back to its card."""
     try:
-        services.delete_milestone(milestone, by=request.user)
+        remove()
     except (InvalidTransition, ActionNotPermitted) as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, _("The milestone “%(name)s” was removed.") % {"name": milestone.name})
-    return redirect(reverse("projects:detail", args=[project.pk]) + "#milestones")
+        messages.success(request, done)
+    return redirect(reverse("projects:detail", args=[project.pk]) + f"#{anchor}")
 
 
 # --- Attachments ------------------------------------------------------------------------------
@@ -397,10 +407,7 @@ def attachment_download(request, pk, attachment_pk):
 def attachment_delete(request, pk, attachment_pk):
     project = _visible_project(request, pk)
     attachment = get_object_or_404(project.attachments, pk=attachment_pk)
-    try:
-        services.delete_attachment(attachment, by=request.user)
-    except (InvalidTransition, ActionNotPermitted) as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("The file “%(name)s” was removed.") % {"name": attachment.name})
-    return redirect(reverse("projects:detail", args=[project.pk]) + "#attachments")
+    done = _("The file “%(name)s” was removed.") % {"name": attachment.name}
+    return _remove(
+        request, project, lambda: services.delete_attachment(attachment, by=request.user), done, "attachments"
+    )

@@ -142,7 +142,18 @@ class EditSerializer(serializers.Serializer):
     changes = FieldChangeSerializer(many=True)
 
 
-class MilestoneSerializer(CleanModelSerializer):
+class VisibleProjectFieldMixin:
+    """``project`` names only a project the caller may see (any other id is "does not exist")."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["project"].queryset = Project.objects.visible_to(request.user)
+        return fields
+
+
+class MilestoneSerializer(VisibleProjectFieldMixin, CleanModelSerializer):
     settled = serializers.BooleanField(read_only=True)
     is_late = serializers.BooleanField(read_only=True)
 
@@ -164,11 +175,8 @@ class MilestoneSerializer(CleanModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["project"].queryset = Project.objects.visible_to(request.user)
         if self.instance is not None and not isinstance(self.instance, list | tuple):
-            fields["project"].read_only = True
+            fields["project"].read_only = True  # a milestone stays with its project
         return fields
 
 
@@ -202,17 +210,10 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class AttachmentUploadSerializer(serializers.Serializer):
+class AttachmentUploadSerializer(VisibleProjectFieldMixin, serializers.Serializer):
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none(), label=_("project"))
     kind = serializers.ChoiceField(choices=Attachment.Kind.choices, label=_("kind"))
     file = serializers.FileField(label=_("file"), allow_empty_file=True, use_url=False)
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["project"].queryset = Project.objects.visible_to(request.user)
-        return fields
 
 
 class GateRecordSerializer(serializers.ModelSerializer):

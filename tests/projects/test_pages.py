@@ -270,3 +270,71 @@ def test_detail_page_attachment_for_a_draft_can_be_downloaded(client, owner, mak
     client.force_login(owner)
     html = client.get(f"/projects/{project.pk}/").content.decode()
     assert f"/projects/{project.pk}/attachments/{attachment.pk}/download/" in html
+
+
+def test_admin_shows_projects_read_only_with_their_records(client, manager, make_project):
+    from projects import services
+
+    project = make_project(Stage.PREREVIEW)
+    services.transition(project, "approve", by=manager, approved_budget="1", approval_number="1号")
+    gate = project.gate_records.get()
+    client.force_login(manager)
+    for path in (
+        "/admin/projects/project/",
+        f"/admin/projects/project/{project.pk}/change/",
+        f"/admin/projects/project/{project.pk}/history/",
+        f"/admin/projects/gaterecord/{gate.pk}/change/",
+    ):
+        assert client.get(path).status_code == 200, path
+    page = client.get(f"/admin/projects/project/{project.pk}/change/").content.decode()
+    assert 'name="_save"' not in page  # nothing to save: the lifecycle changes projects, not the admin
+    assert client.post(f"/admin/projects/gaterecord/{gate.pk}/change/", {}).status_code == 403
+
+
+def test_ordering_choices_are_in_chinese(client, owner):
+    client.force_login(owner)
+    html = client.get("/projects/").content.decode()
+    assert "申报预算（降序）" in html and "descending" not in html
+
+
+def test_milestone_and_attachment_removed_from_the_page_only_while_allowed(client, owner, manager, make_project):
+    implementing = make_project(Stage.IMPLEMENTING)
+    milestone = pf.milestone(implementing, name="培训")
+    client.force_login(owner)
+    response = client.post(f"/projects/{implementing.pk}/milestones/{milestone.pk}/delete/", follow=True)
+    assert "里程碑“培训”已删除" in response.content.decode()
+    assert not implementing.milestones.exists()
+
+    accepted = make_project(Stage.ACCEPTED)
+    kept = pf.milestone(accepted, name="上线")
+    response = client.post(f"/projects/{accepted.pk}/milestones/{kept.pk}/delete/", follow=True)
+    assert "不能执行“维护里程碑”" in response.content.decode()
+    assert accepted.milestones.filter(pk=kept.pk).exists()
+
+    draft = make_project(Stage.DRAFT)
+    attachment = pf.attachment(draft, owner, name="旧版申报书.pdf")
+    response = client.post(f"/projects/{draft.pk}/attachments/{attachment.pk}/delete/", follow=True)
+    assert "文件“旧版申报书.pdf”已删除" in response.content.decode()
+    submitted = make_project(Stage.SUBMITTED)
+    frozen = pf.attachment(submitted, owner)
+    response = client.post(f"/projects/{submitted.pk}/attachments/{frozen.pk}/delete/", follow=True)
+    assert "不能执行“删除“申报材料”" in response.content.decode()
+    assert submitted.attachments.filter(pk=frozen.pk).exists()
+
+
+def test_remove_buttons_only_for_files_this_user_may_still_remove(client, owner, manager, make_project):
+    from projects import services
+
+    draft = make_project(Stage.DRAFT)
+    mine = pf.attachment(draft, owner)
+    client.force_login(owner)
+    assert f'data-testid="remove-attachment-{mine.pk}"' in client.get(f"/projects/{draft.pk}/").content.decode()
+    client.force_login(manager)
+    assert "remove-attachment" not in client.get(f"/projects/{draft.pk}/").content.decode()
+
+    prereview = make_project(Stage.PREREVIEW)
+    before = pf.attachment(prereview, manager, kind="approval")
+    services.transition(prereview, "approve", by=manager, approved_budget="1", approval_number="1号")
+    after = pf.attachment(prereview, manager, kind="approval")
+    html = client.get(f"/projects/{prereview.pk}/").content.decode()
+    assert f"remove-attachment-{before.pk}" not in html and f"remove-attachment-{after.pk}" in html
