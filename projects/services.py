@@ -492,7 +492,8 @@ def _refused_actor(by, project: Project, action: str) -> ActionNotPermitted:
 
 
 def transition(project: Project, action: str, *, by, comment: str = "", **data) -> TransitionRecord:
-    """Take a lifecycle action; return the transition record (``record.project`` is the updated project).
+    """Take a lifecycle action; return the transition record (``record.project`` is the locked,
+    updated project, and the fields it changed are copied onto the instance passed in).
 
     Raises ActionNotPermitted (403) if ``by`` may not take the action on this project,
     InvalidTransition (409) if the current stage does not allow it, RequirementsNotMet (400) if it
@@ -502,6 +503,7 @@ def transition(project: Project, action: str, *, by, comment: str = "", **data) 
         raise _not_in_this_stage(project, by, str(action), str(action))
     rules = ACTION_RULES[action]
     comment = (comment or "").strip()
+    given = project
     with transaction.atomic():
         project = _lock(project)
         if not may_take(by, project, action):
@@ -548,6 +550,8 @@ def transition(project: Project, action: str, *, by, comment: str = "", **data) 
                 by_id=by.pk,
             )
         )
+    for name in (*ctx.changed, "updated_at"):
+        setattr(given, name, getattr(project, name))
     return record
 
 

@@ -110,11 +110,17 @@ def _save_and_maybe_submit(request, form, project=None):
     except ValidationError as error:
         show_errors(form, error.message_dict if hasattr(error, "error_dict") else {None: error.messages})
         return None
+    except (InvalidTransition, ActionNotPermitted) as refused:  # e.g. submitted meanwhile in another tab
+        messages.error(request, refused.message)
+        return redirect("projects:detail", project.pk)
     if "submit" not in request.POST:
         messages.success(request, _("The draft was saved."))
         return redirect("projects:detail", project.pk)
     try:
         services.transition(project, Action.SUBMIT, by=request.user)
+    except (InvalidTransition, ActionNotPermitted) as refused:
+        messages.error(request, refused.message)
+        return redirect("projects:detail", project.pk)
     except RequirementsNotMet as refused:
         messages.warning(request, _("The draft was saved, but it cannot be submitted yet: see the marked fields."))
         missing = {name: text for name, text in refused.errors.items() if name != "attachments"}

@@ -3,6 +3,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from projects.lifecycle import Stage
@@ -41,11 +42,13 @@ def yuan(value) -> str:
 
 @register.filter
 def wan_yuan(value) -> str:
-    """1234567.5 → 123.46 万元 (how budgets are spoken of)"""
+    """1234567.5 → 123.46 万元, how Chinese budgets are spoken of (in other languages: yuan)."""
     amount = _decimal(value)
     if amount is None:
         return "—"
-    return _("%(amount)s ten-thousand yuan") % {"amount": f"{amount / 10000:,.2f}"}
+    if not (translation.get_language() or "").startswith("zh"):
+        return yuan(amount)
+    return f"{amount / 10000:,.2f} 万元"
 
 
 @register.filter

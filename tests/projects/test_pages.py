@@ -338,3 +338,20 @@ def test_remove_buttons_only_for_files_this_user_may_still_remove(client, owner,
     after = pf.attachment(prereview, manager, kind="approval")
     html = client.get(f"/projects/{prereview.pk}/").content.decode()
     assert f"remove-attachment-{before.pk}" not in html and f"remove-attachment-{after.pk}" in html
+
+
+def test_saving_a_stale_edit_form_after_submission_is_refused_clearly(client, owner, draft):
+    from projects import services
+
+    client.force_login(owner)
+    form = client.get(f"/projects/{draft.pk}/edit/")
+    assert form.status_code == 200
+    services.transition(draft, "submit", by=owner)  # meanwhile, in another tab
+    response = client.post(
+        f"/projects/{draft.pk}/edit/",
+        {"name": "改名", "plan": draft.plan_id, "domain": draft.domain_id, "year": draft.year, "save": ""},
+        follow=True,
+    )
+    assert "只有草稿或被退回修改的申报可以修改" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.name != "改名" and draft.stage == Stage.SUBMITTED

@@ -264,3 +264,12 @@ def test_inactive_account_cannot_act(api, owner, draft):
     owner.save()
     assert api.as_(owner).post(url(draft, Action.SUBMIT), {}).status_code in (403, 404)
     assert Project.objects.get(pk=draft.pk).stage == Stage.DRAFT
+
+
+def test_service_updates_the_callers_instance_and_returns_the_record(make_project, manager):
+    from projects import services
+
+    project = make_project(Stage.PREREVIEW)
+    record = services.transition(project, Action.APPROVE, by=manager, approved_budget="1000", approval_number="1号")
+    assert (project.stage, project.approved_budget, project.approval_number) == ("approved", Decimal("1000.00"), "1号")
+    assert record.project.pk == project.pk and record.action == "approve"
