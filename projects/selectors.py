@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from portfolio.models import Domain, InformationSystem, Organization, Plan, User
 from projects.lifecycle import MANAGER_QUEUE_STAGES, Stage
-from projects.models import PROPOSAL_FIELDS, Attachment, GateRecord, Milestone, Project, TransitionRecord
+from projects.models import PROPOSAL_FIELDS, Milestone, Project
 
 # Fields whose edits the change log shows; the stage is left out (the timeline shows it).
 CHANGE_LOG_FIELDS = ("owner_org", *PROPOSAL_FIELDS, "approved_budget", "approval_number")
@@ -40,22 +40,6 @@ def attachments(project: Project):
 
 def gate_records(project: Project):
     return project.gate_records.select_related("decided_by").order_by("decided_at", "pk")
-
-
-def visible_milestones(user):
-    return Milestone.objects.visible_to(user).select_related("project")
-
-
-def visible_attachments(user):
-    return Attachment.objects.visible_to(user).select_related("project", "uploaded_by")
-
-
-def visible_gate_records(user):
-    return GateRecord.objects.visible_to(user).select_related("project", "decided_by")
-
-
-def visible_transitions(user):
-    return TransitionRecord.objects.visible_to(user).select_related("project", "by")
 
 
 # --- Change log (django-simple-history) --------------------------------------------------------
