@@ -161,8 +161,10 @@ class Project(RulesModelMixin, models.Model, metaclass=RulesModelBase):
                 "start": self.plan.start_year,
                 "end": self.plan.end_year,
             }
-        if self.plan_id and self.domain_id and not self.plan.domains.filter(pk=self.domain_id).exists():
-            errors["domain"] = _("The domain is not one of the plan's domains.")
+        if self.plan_id and self.domain_id:
+            plan_domains = set(self.plan.domains.values_list("pk", flat=True))
+            if plan_domains and self.domain_id not in plan_domains:  # a plan without domains takes any
+                errors["domain"] = _("The domain is not one of the plan's domains.")
         if self.plan_id and self.owner_org_id and not self.owner_org.region.is_within(self.plan.region):
             errors["plan"] = _("The plan does not cover the owner organization's region.")
         if errors:

@@ -2,6 +2,7 @@
 milestones, attachments and gate records. Declarations over services and selectors."""
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -48,9 +49,10 @@ def lifecycle_endpoint(action_code: str):
         url_path=action_code.replace("_", "-"),
         url_name=action_code.replace("_", "-"),
     )(endpoint)
-    label = Action(action_code).label
+    with translation.override("en"):  # the schema is written in English, whoever loads the module first
+        label = str(Action(action_code).label)
     return extend_schema(
-        summary=f"{action_code}: {label}",
+        summary=f"{label} ({action_code})",
         description=(
             "Take this lifecycle action. 409 if the current stage does not allow it (the answer names the "
             "stage and the actions allowed), 403 if the caller may not take it, 400 with per-field messages "

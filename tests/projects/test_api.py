@@ -264,3 +264,10 @@ def test_schema_documents_every_lifecycle_endpoint(api, manager):
 
 def test_factory_projects_are_valid(plan, transport_bureau):
     pf.project(transport_bureau, plan).full_clean()
+
+
+def test_domain_must_be_one_of_the_plans_domains(api, owner, proposal, plan):
+    plan.domains.set([factories.domain("livable")])
+    response = api.as_(owner).post("/api/v1/projects/", {**proposal, "domain": factories.domain("safety").pk})
+    assert response.status_code == 400 and "domain" in response.json()
+    assert api.as_(owner).post("/api/v1/projects/", proposal).status_code == 201
