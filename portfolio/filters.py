@@ -1,6 +1,8 @@
 """FilterSets for the core's reference data, shared by the API and the pages."""
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from portfolio.models import DataResource, InformationSystem, Organization, Plan, Region, User
 
@@ -18,6 +20,7 @@ class OrganizationFilter(django_filters.FilterSet):
         model = Organization
         fields = ["region", "parent", "kind", "is_active"]
 
+    @extend_schema_field(OpenApiTypes.INT)  # an organization id
     def filter_within(self, queryset, name, value):
         root = Organization.objects.filter(pk=value).first()
         return queryset.filter(path__startswith=root.path) if root else queryset.none()

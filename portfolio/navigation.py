@@ -56,6 +56,10 @@ def nav_items(request) -> list[dict]:
                 continue
             active = request.path == url if url == "/" else request.path.startswith(url)
             entries.append({"label": item.label, "url": url, "icon": item.icon, "active": active, "order": item.order})
+    # Of entries nested under one another (/projects/ and /projects/queue/), only the closest is active.
+    matching = [entry["url"] for entry in entries if entry["active"]]
+    for entry in entries:
+        entry["active"] = entry["active"] and len(entry["url"]) == max(map(len, matching))
     return sorted(entries, key=lambda entry: entry["order"])
 
 

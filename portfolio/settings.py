@@ -300,3 +300,11 @@ LOGGING = {
 }
 
 SITE_NAME = _("City Digital Transformation Project Platform")
+
+# One name per choice set in the OpenAPI schema (drf-spectacular warns, and CI fails, otherwise).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "ProjectStageEnum": "projects.lifecycle.Stage",
+    "ProjectActionEnum": "projects.lifecycle.Action",
+    "AttachmentKindEnum": "projects.lifecycle.AttachmentKind",
+}

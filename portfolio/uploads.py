@@ -60,7 +60,8 @@ class SizeLimitUploadHandler(FileUploadHandler):
         if content_length and content_length > settings.UPLOAD_MAX_BYTES + _FORM_OVERHEAD:
             if self.request is not None:
                 self.request.upload_refused = too_large_message()
-            # Returning a result here ends parsing before a single byte of the body is read.
+            # Handled: nothing parsed, nothing read. (Raising StopUpload here would escape the
+            # parser, and the CSRF middleware, which reads request.POST first, would answer 500.)
             return QueryDict(encoding=encoding), MultiValueDict()
         return None
 

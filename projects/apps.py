@@ -1,11 +1,28 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.navigation import NavItem
+
 
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Projects")
     default_auto_field = "django.db.models.BigAutoField"
+
+    nav_items = (
+        NavItem(_("Projects"), "projects:list", order=10, icon="folder2-open"),
+        NavItem(_("Approval queue"), "projects:queue", roles=frozenset({"manager"}), order=11, icon="inbox"),
+    )
+
+    def home_panels(self, request):
+        from projects.panels import home_panels
+
+        return home_panels(request)
+
+    def seed_demo(self, demo):
+        from projects.demo import seed_projects
+
+        seed_projects(demo)
 
     def ready(self):
         # Registers the similarity index's Celery task (projects.refresh_similarity_index).

@@ -76,3 +76,40 @@ COMMENT_REQUIRED = frozenset({Action.RETURN, Action.REJECT, Action.FAIL_ACCEPTAN
 
 # Stages in which the owner may still edit the proposal's fields.
 EDITABLE_STAGES = frozenset({Stage.DRAFT, Stage.RETURNED})
+
+# What each comment-requiring action asks for, shown beside the comment box and in its 400.
+COMMENT_PROMPTS = {
+    Action.RETURN: _("Say what the owner must revise."),
+    Action.REJECT: _("Give the reasons for not approving the project."),
+    Action.ACCEPT: _("Write the acceptance conclusion."),
+    Action.FAIL_ACCEPTANCE: _("List what must be fixed before acceptance."),
+    Action.TERMINATE: _("Give the reasons for terminating the project."),
+}
+
+# Stages in which the owner keeps the milestones current (and the portfolio office may correct them).
+MILESTONE_STAGES = frozenset({Stage.APPROVED, Stage.IMPLEMENTING})
+
+
+class AttachmentKind(models.TextChoices):
+    APPLICATION = "application", _("Application materials")
+    APPROVAL = "approval", _("Approval document")
+    ACCEPTANCE = "acceptance", _("Acceptance report")
+
+
+# Who may add (or remove) each kind of attachment, and in which stages: {kind: {stage: roles}}.
+# The approval gate freezes what was attached before approval, the acceptance gate what was attached
+# before acceptance; an attachment listed in a gate record is never removed.
+ATTACHMENT_RULES = {
+    AttachmentKind.APPLICATION: {Stage.DRAFT: {"owner"}, Stage.RETURNED: {"owner"}},
+    AttachmentKind.APPROVAL: {Stage.PREREVIEW: {"manager"}, Stage.APPROVED: {"manager"}},
+    AttachmentKind.ACCEPTANCE: {Stage.IMPLEMENTING: {"owner"}, Stage.ACCEPTANCE: {"owner", "manager"}},
+}
+
+
+def attachment_kinds_for(stage: str, role: str | None) -> list[str]:
+    """The kinds of attachment a user of ``role`` may add while a project is in ``stage``."""
+    return [kind for kind, stages in ATTACHMENT_RULES.items() if role in stages.get(stage, ())]
+
+
+# Stages in which a project waits for the portfolio office (the manager's queue).
+MANAGER_QUEUE_STAGES = (Stage.SUBMITTED, Stage.PREREVIEW, Stage.ACCEPTANCE)

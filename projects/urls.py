@@ -1,4 +1,22 @@
 """Pages of the projects app."""
 
+from django.urls import path
+
+from projects import views
+
 app_name = "projects"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("queue/", views.manager_queue, name="queue"),
+    path("new/", views.project_create, name="create"),
+    path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/edit/", views.project_edit, name="edit"),
+    path("<int:pk>/delete/", views.project_delete, name="delete"),
+    path("<int:pk>/actions/<slug:action>/", views.project_act, name="act"),
+    path("<int:pk>/milestones/new/", views.milestone_add, name="milestone-add"),
+    path("<int:pk>/milestones/<int:milestone_pk>/edit/", views.milestone_edit, name="milestone-edit"),
+    path("<int:pk>/milestones/<int:milestone_pk>/delete/", views.milestone_delete, name="milestone-delete"),
+    path("<int:pk>/attachments/", views.attachment_upload, name="attachment-upload"),
+    path("<int:pk>/attachments/<int:attachment_pk>/download/", views.attachment_download, name="attachment-download"),
+    path("<int:pk>/attachments/<int:attachment_pk>/delete/", views.attachment_delete, name="attachment-delete"),
+]
