@@ -245,6 +245,9 @@ HEARTBEAT_SECONDS = env.integer("HEARTBEAT_SECONDS", 60, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portfolio.heartbeat", "schedule": float(HEARTBEAT_SECONDS)},
 }
+# Task supervision's overdue scan (tasks app): hourly by default; the tests' real worker runs it often.
+OVERDUE_SCAN_SECONDS = env.integer("OVERDUE_SCAN_SECONDS", 3600, minimum=1)
+CELERY_BEAT_SCHEDULE["tasks-overdue-scan"] = {"task": "tasks.scan_overdue", "schedule": float(OVERDUE_SCAN_SECONDS)}
 HEALTH_CHECK_TIMEOUT = env.integer("HEALTH_CHECK_TIMEOUT", 3, minimum=1)
 
 # --- Runtime-editable settings (admin → Constance) --------------------------------------------
