@@ -209,6 +209,16 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1/",
 }
+# Names for the tasks app's choice sets, so they do not collide with other apps' "status"/"kind".
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "TaskStatusEnum": "tasks.lifecycle.Status",
+        "TaskActionEnum": "tasks.lifecycle.Action",
+        "TaskLightEnum": "tasks.lifecycle.Light",
+        "WarningKindEnum": "tasks.lifecycle.WarningKind",
+        "NoticeStatusEnum": "tasks.lifecycle.NoticeStatus",
+    }
+)
 
 # --- Celery ---------------------------------------------------------------------------------
 # Default: kombu's filesystem transport in var/broker, so a worker and beat run with no server.

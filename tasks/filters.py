@@ -2,6 +2,8 @@
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from portfolio.models import Domain, Organization, Plan, Region
 from projects.models import Project
@@ -14,7 +16,19 @@ def _within(queryset, field, node):
     return queryset.filter(**{f"{field}__in": Organization.objects.filter(path__startswith=node.path)})
 
 
-class TaskFilter(django_filters.FilterSet):
+class StyledFilterSet(django_filters.FilterSet):
+    """Bootstrap classes on the form the pages render (the API ignores the form)."""
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)
+        return form
+
+
+class TaskFilter(StyledFilterSet):
     plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all(), label=_("plan"))
     domain = django_filters.ModelChoiceFilter(queryset=Domain.objects.all(), label=_("domain"))
     region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), method="filter_region", label=_("region"))
@@ -32,6 +46,7 @@ class TaskFilter(django_filters.FilterSet):
         model = Task
         fields = ["plan", "domain", "region", "lead_org", "status", "light", "project", "overdue"]
 
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_region(self, queryset, name, value):
         if not value:
             return queryset
@@ -63,7 +78,7 @@ class WarningFilter(django_filters.FilterSet):
         fields = ["task", "kind", "open", "lead_org"]
 
 
-class NoticeFilter(django_filters.FilterSet):
+class NoticeFilter(StyledFilterSet):
     status = django_filters.ChoiceFilter(choices=NoticeStatus.choices, label=_("status"))
     lead_org = django_filters.ModelChoiceFilter(
         queryset=Organization.objects.all(), field_name="task__lead_org", label=_("lead organization")

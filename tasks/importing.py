@@ -169,6 +169,8 @@ def read_workbook(data: bytes) -> list[SheetRow]:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged or foreign zip
         raise ImportFileError(_("The file cannot be read as an Excel workbook (.xlsx); it may be damaged.")) from None
+    if all(sheet.max_row <= 1 and sheet["A1"].value is None for sheet in workbook.worksheets):
+        raise ImportFileError(_("The workbook is empty: it has no rows."))
     for sheet in workbook.worksheets:
         rows = _read_sheet(sheet)
         if rows is not None:
@@ -382,7 +384,7 @@ class OrgMatcher:
         for candidate in difflib.get_close_matches(key, self.keys, n=5, cutoff=0.6):
             org = self.keys[candidate]
             score = difflib.SequenceMatcher(None, key, candidate).ratio()
-            scored[org.pk] = max(scored.get(org.pk, (org, 0))[1], score), org
+            scored[org.pk] = (max(scored.get(org.pk, (0, org))[0], score), org)
         candidates = sorted(((org, round(score, 2)) for score, org in scored.values()), key=lambda c: -c[1])[:3]
         return UnitMatch(name, how="close" if candidates else "none", candidates=candidates)
 

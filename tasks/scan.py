@@ -87,14 +87,18 @@ def conditions(today: date, now: datetime, limits: Thresholds) -> dict:
     }
 
 
-def run_scan(*, today: date | None = None, now: datetime | None = None) -> ScanResult:
-    """The full scan over every task, unless another one holds the lock."""
+def run_scan(*, today: date | None = None, now: datetime | None = None, notify: bool = True) -> ScanResult:
+    """The full scan over every task, unless another one holds the lock.
+
+    ``notify=False`` is for replaying past days (the demo's history): the warnings are marked
+    notified without telling anyone about days gone by.
+    """
     today, now = _moment(today, now)
     with _exclusive() as acquired:
         if not acquired:
             return ScanResult(skipped=True)
         with transaction.atomic():
-            return _apply(Task.objects.all(), today=today, now=now, whole=True)
+            return _apply(Task.objects.all(), today=today, now=now, whole=True, notify=notify)
 
 
 def refresh_tasks(tasks: QuerySet, *, today: date | None = None) -> ScanResult:
@@ -115,7 +119,7 @@ def _moment(today, now):
     return today or timezone.localdate(now), now
 
 
-def _apply(tasks: QuerySet, *, today: date, now: datetime, whole: bool) -> ScanResult:
+def _apply(tasks: QuerySet, *, today: date, now: datetime, whole: bool, notify: bool = True) -> ScanResult:
     result = ScanResult()
     limits = Thresholds.current()
     scope = tasks.values("pk")
@@ -151,7 +155,10 @@ def _apply(tasks: QuerySet, *, today: date, now: datetime, whole: bool) -> ScanR
         touched = tasks
     if result.changed or not whole:
         refresh_task_flags(touched)
-    result.notified = notify_new_warnings(now=now, tasks=None if whole else scope)
+    if notify:
+        result.notified = notify_new_warnings(now=now, tasks=None if whole else scope)
+    else:
+        TaskWarning.objects.filter(notified_at__isnull=True).update(notified_at=now)
     return result
 
 

@@ -79,7 +79,12 @@ def board(tasks) -> dict:
     result = []
     for row in rows:
         statuses = {s: row.pop(f"status_{s}") for s in Status.values}
-        entry = {"org": row["lead_org"], "org_name": names.get(row["lead_org"], ""), "statuses": statuses}
+        entry = {
+            "org": row["lead_org"],
+            "org_name": names.get(row["lead_org"], ""),
+            "statuses": statuses,
+            "status_counts": [statuses[s] for s in Status.values],  # in column order, for the pages
+        }
         entry.update({key: row[key] for key in BOARD_COUNTS})
         for key in BOARD_COUNTS:
             totals[key] += row[key]

@@ -65,6 +65,18 @@ def _refuse_actor(actors, action_label) -> ActionNotPermitted:
     return ActionNotPermitted(_("Only %(who)s may “%(action)s”.") % {"who": who, "action": action_label})
 
 
+def _invalid(task: Task, action: str, user: User, *, label: str | None = None) -> InvalidTransition:
+    """Not allowed from the current status: name the status and what *this user* may do."""
+    return InvalidTransition(
+        state_field="status",
+        state=task.status,
+        state_label=str(task.get_status_display()),
+        action=action,
+        action_label=label or str(TRANSITIONS.action_labels.get(action, action)),
+        allowed={a: str(TRANSITIONS.action_labels[a]) for a in allowed_actions(task, user)},
+    )
+
+
 def _lock(task: Task) -> Task:
     return Task.objects.select_for_update().get(pk=task.pk)
 
@@ -134,7 +146,7 @@ def transition(task: Task, action: str, *, by: User, comment: str = "", files: I
     """Take one step of the cycle (DESIGN.md): check who, from which status, and what it needs."""
     action_label = TRANSITIONS.action_labels.get(action, action)
     if action not in ACTORS:
-        TRANSITIONS.target(task.status, action)  # raises InvalidTransition naming the allowed ones
+        raise _invalid(task, action, by)
     if not may_act(by, task, ACTORS[action]):
         raise _refuse_actor(ACTORS[action], action_label)
     comment = (comment or "").strip()
@@ -145,6 +157,8 @@ def transition(task: Task, action: str, *, by: User, comment: str = "", files: I
     try:
         with transaction.atomic():
             task = _lock(task)
+            if action not in TRANSITIONS.allowed(task.status):
+                raise _invalid(task, action, by)
             target = TRANSITIONS.target(task.status, action)
             source, now = task.status, timezone.now()
             if action == Action.RESUME:
@@ -262,14 +276,7 @@ def file_report(task: Task, *, by: User, period: str, text: str, percent, files:
         with transaction.atomic():
             task = _lock(task)
             if task.status not in REPORTABLE:
-                raise InvalidTransition(
-                    state_field="status",
-                    state=task.status,
-                    state_label=str(task.get_status_display()),
-                    action="report",
-                    action_label=_("Report progress"),
-                    allowed={a: str(TRANSITIONS.action_labels[a]) for a in allowed_actions(task, by)},
-                )
+                raise _invalid(task, "report", by, label=_("Report progress"))
             report = _report(
                 task,
                 by=by,

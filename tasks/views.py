@@ -377,7 +377,7 @@ def import_preview(request, pk):
     except ImportFileError as error:
         messages.error(request, str(error))
         return redirect("tasks:import")
-    if request.method == "POST" and record.state == record.State.PENDING:
+    if request.method == "POST" and "import" in request.POST and record.state == record.State.PENDING:
         skip = request.POST.get("skip_bad_rows") == "1"
         try:
             result = services.finish_import(record, planned, by=request.user, skip_bad_rows=skip)
