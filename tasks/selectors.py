@@ -61,8 +61,8 @@ def task_detail(user):
 BOARD_COUNTS = ("green", "yellow", "red", "total", "open_warnings", "open_notices")
 
 
-def board(tasks) -> dict:
-    """Per lead organization: tasks by light and status, open warnings and notices (DESIGN.md)."""
+def board_queryset(tasks):
+    """The board's one aggregate query: per lead organization, counts by light and status."""
     aggregates = {
         "green": Count("pk", filter=Q(light=Light.GREEN)),
         "yellow": Count("pk", filter=Q(light=Light.YELLOW)),
@@ -72,7 +72,12 @@ def board(tasks) -> dict:
         "open_notices": Coalesce(Sum("open_notice_count"), 0),
     }
     aggregates.update({f"status_{s}": Count("pk", filter=Q(status=s)) for s in Status.values})
-    rows = list(tasks.order_by().values("lead_org").annotate(**aggregates))
+    return tasks.order_by().values("lead_org").annotate(**aggregates)
+
+
+def board(tasks) -> dict:
+    """Per lead organization: tasks by light and status, open warnings and notices (DESIGN.md)."""
+    rows = list(board_queryset(tasks))
     names = dict(Organization.objects.filter(pk__in=[r["lead_org"] for r in rows]).values_list("pk", "name"))
     totals = dict.fromkeys(BOARD_COUNTS, 0)
     status_totals = dict.fromkeys(Status.values, 0)
