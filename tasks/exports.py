@@ -15,8 +15,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _sheet(workbook, title, header, rows, widths=None):
-    sheet = workbook.active if workbook.active.max_row == 1 and not workbook.active["A1"].value else None
-    sheet = sheet or workbook.create_sheet()
+    sheet = workbook.active  # each export is one sheet
     sheet.title = title[:31]
     sheet.append(header)
     for cell in sheet[1]:

@@ -145,9 +145,15 @@ class ImportForm(BootstrapMixin, forms.Form):
         max_value=2100,
         help_text=_("The year that deadlines such as 年底前 or 11月底 refer to."),
     )
+    assigned_on = forms.DateField(
+        label=_("assigned on"),
+        widget=DateInput(),
+        help_text=_("The date the task list was issued; no deadline may be earlier."),
+    )
     file = forms.FileField(label=_("task list (.xlsx)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
+        self.fields["assigned_on"].initial = timezone.localdate()
         self.fields["file"].widget.attrs["accept"] = ".xlsx"

@@ -339,6 +339,7 @@ class TaskImport(models.Model):
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
+    assigned_on = models.DateField(_("assigned on"), default=timezone.localdate)
     file = models.CharField(max_length=300, editable=False)
     display_name = models.CharField(_("file name"), max_length=200)
     sha256 = models.CharField(max_length=64)

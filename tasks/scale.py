@@ -35,10 +35,10 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def _rows(scale: Scale, count: int):
+def _rows(scale: Scale, count: int, region_of: dict):
+    """The rows, computed without a query: they are produced while the connection is in COPY."""
     rng, today = scale.rng, timezone.localdate()
     now = timezone.now()
-    region_of = dict(Organization.objects.values_list("pk", "region_id"))
     statuses = [s for s, weight in STATUSES for _ in range(weight)]
     subjects = [
         "政务服务",
@@ -99,14 +99,15 @@ def seed_tasks(scale: Scale) -> None:
     count = scale.sizes.get("tasks", 0)
     if not count:
         return
+    rows = _rows(scale, count, dict(Organization.objects.values_list("pk", "region_id")))
     if connection.vendor == "postgresql":
         sql = f"COPY {Task._meta.db_table} ({', '.join(COLUMNS)}) FROM STDIN"
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in _rows(scale, count):
+            for row in rows:
                 copy.write_row(row)
     else:
         batch = []
-        for row in _rows(scale, count):
+        for row in rows:
             values = dict(zip(COLUMNS, row, strict=True))
             values["partner_names"] = json.loads(values["partner_names"])
             batch.append(Task(**values))

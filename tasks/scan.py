@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from constance import config
+from constance.utils import get_values_for_keys
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -61,11 +61,17 @@ class Thresholds:
 
     @classmethod
     def current(cls) -> "Thresholds":
+        """The values set in the admin (Constance), read in one query at the start of each scan.
+
+        get_values_for_keys rather than ``config.X``: the attribute returns an awaitable proxy
+        (and warns) whenever an event loop runs in the thread, e.g. under an ASGI server.
+        """
+        values = get_values_for_keys(["WARNING_DAYS", "SEVERE_DAYS", "ACK_DAYS", "REPORT_CYCLE_DAYS"])
         return cls(
-            warning_days=int(config.WARNING_DAYS),
-            severe_days=int(config.SEVERE_DAYS),
-            ack_days=int(config.ACK_DAYS),
-            report_cycle_days=int(config.REPORT_CYCLE_DAYS),
+            warning_days=int(values["WARNING_DAYS"]),
+            severe_days=int(values["SEVERE_DAYS"]),
+            ack_days=int(values["ACK_DAYS"]),
+            report_cycle_days=int(values["REPORT_CYCLE_DAYS"]),
         )
 
 

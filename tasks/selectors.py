@@ -264,8 +264,9 @@ def history(task: Task) -> list[HistoryEntry]:
         title = f"{t.get_action_display()}：{t.get_from_status_display()} → {t.get_to_status_display()}"
         entries.append(HistoryEntry(t.at, "transition", title, str(t.by or _("the system")), t.comment))
     for r in ProgressReport.objects.filter(task=task).select_related("by", "org").prefetch_related("evidence"):
+        year, month = r.period.split("-")
         title = _("Progress report %(period)s by %(org)s: %(percent)d%%") % {
-            "period": r.period,
+            "period": f"{int(year)}年{int(month)}月",
             "org": r.org.name,
             "percent": r.percent,
         }

@@ -518,7 +518,7 @@ def import_tasks(planned, *, plan, by: User | None, assigned_on: date, skip_bad_
     return {"created": created, "updated": updated, "unchanged": unchanged, "skipped": len(planned.bad_rows)}
 
 
-def receive_import(uploaded, *, plan, year: int, by: User):
+def receive_import(uploaded, *, plan, year: int, by: User, assigned_on: date | None = None):
     """Step 1 of the upload page: check and keep the file, read it once to refuse a bad one now."""
     from tasks.importing import ImportFileError, read_workbook
     from tasks.models import TaskImport
@@ -535,7 +535,13 @@ def receive_import(uploaded, *, plan, year: int, by: User):
     if not name:
         raise ImportFileError(_("The file could not be stored."))
     return TaskImport.objects.create(
-        plan=plan, year=year, file=name, display_name=checked.display_name, sha256=checked.sha256, by=by
+        plan=plan,
+        year=year,
+        assigned_on=assigned_on or timezone.localdate(),
+        file=name,
+        display_name=checked.display_name,
+        sha256=checked.sha256,
+        by=by,
     )
 
 
@@ -550,9 +556,7 @@ def plan_recorded_import(record, *, confirmed=None):
 
     with default_storage.open(record.file, "rb") as stored:
         rows = read_workbook(stored.read())
-    return plan_import(
-        rows, plan=record.plan, year=record.year, assigned_on=record.created_at.date(), confirmed=confirmed
-    )
+    return plan_import(rows, plan=record.plan, year=record.year, assigned_on=record.assigned_on, confirmed=confirmed)
 
 
 def confirmed_from(data, record) -> dict:
@@ -571,8 +575,6 @@ def confirmed_from(data, record) -> dict:
 def finish_import(record, planned, *, by: User, skip_bad_rows: bool) -> dict:
     from tasks.models import TaskImport
 
-    result = import_tasks(
-        planned, plan=record.plan, by=by, assigned_on=record.created_at.date(), skip_bad_rows=skip_bad_rows
-    )
+    result = import_tasks(planned, plan=record.plan, by=by, assigned_on=record.assigned_on, skip_bad_rows=skip_bad_rows)
     TaskImport.objects.filter(pk=record.pk).update(state=TaskImport.State.IMPORTED, result=result)
     return result

@@ -356,6 +356,7 @@ def import_upload(request):
                     form.cleaned_data["file"],
                     plan=form.cleaned_data["plan"],
                     year=form.cleaned_data["year"],
+                    assigned_on=form.cleaned_data["assigned_on"],
                     by=request.user,
                 )
             except (ImportFileError, ValidationError) as error:
