@@ -12,8 +12,9 @@ from django.utils import timezone
 from portfolio.models import Role, User
 from tasks.lifecycle import Action, NoticeAction, NoticeStatus, Status
 from tasks.models import Notice, NoticeEvent, ProgressReport, Task, TaskTransition, TaskWarning
+from tasks.notify import notify_warnings
 from tasks.scan import run_scan
-from tasks.selectors import refresh_task_flags
+from tasks.services import refresh_notice_counts
 
 EXTRA_OWNERS = [
     ("owner_cg", "王磊", "临江市城市管理局"),
@@ -194,10 +195,12 @@ def seed_tasks(demo) -> None:
     # A few weeks of history for the board's chart, then today's scan, which notifies.
     for weeks in range(12, 0, -1):
         run_scan(today=today - timedelta(weeks=weeks), notify=False)
-    # Today's scan tells the bureaus about every warning open now, including the replayed ones.
-    TaskWarning.objects.open().update(notified_at=None)
+    started = timezone.now()
     result = run_scan()
-    refresh_task_flags(Task.objects.all())
+    # Tell the bureaus about the warnings still open from the replayed weeks, as today's scan
+    # told them about its own.
+    notify_warnings(TaskWarning.objects.open().filter(opened_at__lt=started))
+    refresh_notice_counts(Task.objects.all())
     demo.say(f"  {len(created)} key tasks, {Notice.objects.count()} supervision notices; scan: {result.summary()}\n")
 
 

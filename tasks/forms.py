@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Organization, Plan
-from tasks.models import Notice, ProgressReport, Task
+from tasks.models import ASSIGNMENT_FIELDS, Notice, ProgressReport, Task
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -54,19 +54,7 @@ class TaskForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Task
-        fields = [
-            "title",
-            "description",
-            "plan",
-            "domain",
-            "lead_org",
-            "co_lead_orgs",
-            "partner_orgs",
-            "projects",
-            "assigned_at",
-            "due_date",
-            "deadline_text",
-        ]
+        fields = [f for f in ASSIGNMENT_FIELDS if f != "partner_names"]  # written one per line below
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "assigned_at": DateInput(),
@@ -156,4 +144,5 @@ class ImportForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
         self.fields["assigned_on"].initial = timezone.localdate()
+        self.fields["plan"].initial = Plan.objects.values_list("pk", flat=True).first()  # the current plan
         self.fields["file"].widget.attrs["accept"] = ".xlsx"

@@ -122,6 +122,10 @@ class PlannedRow:
         return [m.name for m in self.partners if not m.org]
 
     @property
+    def partners_text(self) -> str:
+        return "、".join([*(o.name for o in self.partner_orgs), *self.partner_names])
+
+    @property
     def import_key(self) -> str:
         return hashlib.sha256(normalize(self.title).encode()).hexdigest()[:40]
 

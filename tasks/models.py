@@ -1,9 +1,10 @@
 """Key tasks (重点任务) and their supervision: transitions, progress reports, warnings, notices.
 
 ``status``, ``progress``, ``light`` and the open counts are read-only everywhere but the services
-and the scan: ``light`` and ``open_warning_count``/``open_notice_count`` are derived from the open
-warnings and notices (``selectors.TASK_FLAGS``), stored so that the board and the ``?light=``
-filter are one indexed read of the task table even at a million tasks.
+and the scan: ``light`` and ``open_warning_count`` are derived from the open warnings
+(``scan.refresh_warning_flags``), ``open_notice_count`` from the notices not yet closed
+(``services.refresh_notice_counts``), stored so that the board and the ``?light=`` filter are one
+indexed read of the task table even at a million tasks.
 """
 
 from django.conf import settings
@@ -21,6 +22,21 @@ from tasks import permissions as perms
 from tasks.lifecycle import Action, Light, NoticeAction, NoticeStatus, Status, WarningKind
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+# What whoever assigns a task (交办) writes, in the pages' and the API's order; the rest is the cycle's.
+ASSIGNMENT_FIELDS = [
+    "title",
+    "description",
+    "plan",
+    "domain",
+    "lead_org",
+    "co_lead_orgs",
+    "partner_orgs",
+    "partner_names",
+    "projects",
+    "assigned_at",
+    "due_date",
+    "deadline_text",
+]
 
 
 class TaskQuerySet(OrgScopedQuerySet):
@@ -45,8 +61,13 @@ class Task(RulesModel):
     domain = models.ForeignKey(
         Domain, verbose_name=_("domain"), on_delete=models.PROTECT, related_name="tasks", null=True, blank=True
     )
+    # No index of its own: task_board_idx leads with lead_org, and every index slows the scan's writes.
     lead_org = models.ForeignKey(
-        Organization, verbose_name=_("lead organization"), on_delete=models.PROTECT, related_name="led_tasks"
+        Organization,
+        verbose_name=_("lead organization"),
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
+        db_index=False,
     )
     co_lead_orgs = models.ManyToManyField(
         Organization, verbose_name=_("co-lead organizations"), related_name="co_led_tasks", blank=True
@@ -89,6 +110,7 @@ class Task(RulesModel):
         null=True,
         blank=True,
         editable=False,
+        db_index=False,  # never searched by; deleting a user is refused anyway (PROTECT)
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -6,10 +6,9 @@ is represented by the owners of its nearest ancestor that has some, so no warnin
 """
 
 from collections import defaultdict
-from datetime import datetime
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from portfolio.models import Organization, Role, User
 from portfolio.notifications import notify, users_with_role
 from tasks.lifecycle import WarningKind
-from tasks.models import Task, TaskWarning
+from tasks.models import Task
 
 # How many tasks one notification lists by name before it says "and N more".
 LISTED = 10
@@ -68,47 +67,47 @@ def task_url(task_id: int) -> str:
     return reverse("tasks:detail", args=[task_id])
 
 
-def _body(intro, tasks: list[tuple[int, str, str]]) -> str:
+def _body(intro, tasks: list[tuple[int, str, str]], *, extra: int | None = None) -> str:
     """The intro and the tasks, in the site language, escaped for notify()'s %-formatting."""
     with translation.override(settings.LANGUAGE_CODE):
-        return (str(intro) + "\n" + _lines(tasks)).replace("%", "%%")
+        return (str(intro) + "\n" + _lines(tasks, extra=extra)).replace("%", "%%")
 
 
-def _lines(tasks: list[tuple[int, str, str]]) -> str:
+def _lines(tasks: list[tuple[int, str, str]], *, extra: int | None = None) -> str:
     lines = [f"· {code} {title}" for _pk, code, title in tasks[:LISTED]]
-    if len(tasks) > LISTED:
-        lines.append(str(_("… and %(count)d more") % {"count": len(tasks) - LISTED}))
+    more = len(tasks) - LISTED if extra is None else extra
+    if more > 0:
+        lines.append(str(_("… and %(count)d more") % {"count": more}))
     return "\n".join(lines)
 
 
-def notify_new_warnings(*, now: datetime, tasks: QuerySet | None = None) -> int:
-    """Notify once per warning opened and not yet notified; return how many warnings it covered.
+def notify_warnings(new: QuerySet) -> int:
+    """Notify about these warnings (those a scan just opened); return how many there were.
 
-    The conditional UPDATE stamps the unnotified open warnings with this run's time, so a
-    concurrent run cannot claim the same ones; each recipient then gets one notification per
-    warning kind, listing the tasks.
+    Each recipient gets one notification per warning kind, listing the tasks. Only the warnings
+    of organizations that have someone to tell are read into Python, so a run that opens many
+    warnings for organizations without accounts stays set-based.
     """
-    pending = TaskWarning.objects.filter(notified_at__isnull=True, closed_at__isnull=True)
-    if tasks is not None:
-        pending = pending.filter(task__in=tasks)
-    claimed = pending.update(notified_at=now)
-    if not claimed:
+    new = new.filter(closed_at__isnull=True)
+    count = new.count()
+    if not count:
         return 0
-    rows = list(
-        TaskWarning.objects.filter(notified_at=now, closed_at__isnull=True)
-        .values_list("kind", "task_id", "task__code", "task__title", "task__lead_org_id")
-        .order_by("task__due_date", "task_id")
-    )
-    task_ids = {row[1] for row in rows}
+    lead_orgs = set(new.order_by().values_list("task__lead_org", flat=True).distinct())
     co_leads = defaultdict(list)
-    for task_id, org_id in Task.co_lead_orgs.through.objects.filter(task_id__in=task_ids).values_list(
+    for task_id, org_id in Task.co_lead_orgs.through.objects.filter(task__in=new.values("task")).values_list(
         "task_id", "organization_id"
     ):
         co_leads[task_id].append(org_id)
-    owners = owners_for_orgs({row[4] for row in rows} | {o for orgs in co_leads.values() for o in orgs})
-
-    per_user = defaultdict(list)  # (user, kind) -> tasks
-    users = {}
+    owners = owners_for_orgs(lead_orgs | {o for orgs in co_leads.values() for o in orgs})
+    answering = {org for org, users in owners.items() if users}
+    rows = list(
+        new.filter(
+            Q(task__lead_org__in=answering) | Q(task__in=[t for t, orgs in co_leads.items() if set(orgs) & answering])
+        )
+        .values_list("kind", "task_id", "task__code", "task__title", "task__lead_org_id")
+        .order_by("task__due_date", "task_id")
+    )
+    per_user, users = defaultdict(list), {}
     for kind, task_id, code, title, lead_org_id in rows:
         for org_id in (lead_org_id, *co_leads.get(task_id, ())):
             for user in owners.get(org_id, []):
@@ -119,18 +118,23 @@ def notify_new_warnings(*, now: datetime, tasks: QuerySet | None = None) -> int:
     for (user_pk, kind), listed in per_user.items():
         _send(users[user_pk], kind, listed)
 
-    severe = [(task_id, code, title) for kind, task_id, code, title, _org in rows if kind == WarningKind.SEVERE]
-    if severe:
-        url = task_url(severe[0][0]) + "#issue-notice" if len(severe) == 1 else reverse("tasks:board")
+    severe = new.filter(kind=WarningKind.SEVERE)
+    severe_count = severe.count()
+    if severe_count:
+        listed = list(
+            severe.order_by("task__due_date").values_list("task_id", "task__code", "task__title")[: LISTED + 1]
+        )
+        url = task_url(listed[0][0]) + "#issue-notice" if severe_count == 1 else reverse("tasks:board") + "?light=red"
+        extra = severe_count - LISTED
         notify(
             users_with_role(Role.SUPERVISOR),
             kind="tasks.warning.severe.supervisor",
             title=_("Severely overdue: %(count)d task(s) — a supervision notice is proposed"),
-            body=_body(_("Consider issuing a supervision notice on these tasks:"), severe),
+            body=_body(_("Consider issuing a supervision notice on these tasks:"), listed[:LISTED], extra=extra),
             url=url,
-            params={"count": len(severe)},
+            params={"count": severe_count},
         )
-    return claimed
+    return count
 
 
 def _send(user: User, kind: str, listed: list[tuple[int, str, str]]) -> None:

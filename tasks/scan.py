@@ -16,16 +16,16 @@ lock row claimed with a conditional UPDATE. The second one returns at once, sayi
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from time import perf_counter as time_now
 
 from constance.utils import get_values_for_keys
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from tasks.lifecycle import OPEN_STATUSES, Status, WarningKind
+from tasks.lifecycle import OPEN_STATUSES, RED_KINDS, YELLOW_KINDS, Light, Status, WarningKind
 from tasks.models import Notice, ScanLock, Task, TaskWarning
-from tasks.notify import notify_new_warnings
-from tasks.selectors import refresh_task_flags
+from tasks.notify import notify_warnings
 
 # Any fixed 64-bit number, the same in every process: pg_try_advisory_xact_lock's key for the scan.
 ADVISORY_LOCK_KEY = 5_202_611_210
@@ -39,6 +39,7 @@ class ScanResult:
     opened: dict = field(default_factory=dict)
     closed: dict = field(default_factory=dict)
     notified: int = 0
+    timings: dict = field(default_factory=dict)  # seconds per step, for the benchmark
 
     @property
     def changed(self) -> int:
@@ -130,20 +131,23 @@ def _apply(tasks: QuerySet, *, today: date, now: datetime, whole: bool, notify: 
     limits = Thresholds.current()
     scope = tasks.values("pk")
     stamp = connection.ops.adapt_datetimefield_value(now)
+    table = TaskWarning._meta.db_table
     for kind, condition in conditions(today, now, limits).items():
+        started = time_now()
         missing = Task.objects.filter(condition).filter(
             ~Exists(TaskWarning.objects.filter(task=OuterRef("pk"), kind=kind, closed_at__isnull=True))
         )
         if not whole:
             missing = missing.filter(pk__in=scope)
         sql, params = missing.order_by().values("pk").query.sql_with_params()
-        table = TaskWarning._meta.db_table
         with connection.cursor() as cursor:
-            # "WHERE true" keeps SQLite's parser from reading ON CONFLICT as part of the SELECT.
+            # The run that opens a warning notifies it, in the same transaction: notified_at is set
+            # here, and "once per warning" holds by construction. "WHERE true" keeps SQLite's
+            # parser from reading ON CONFLICT as part of the SELECT.
             cursor.execute(
-                f"INSERT INTO {table} (task_id, kind, opened_at) "  # noqa: S608 -- table name from the model
-                f"SELECT due.pk, %s, %s FROM ({sql}) AS due WHERE true ON CONFLICT DO NOTHING",
-                [str(kind), stamp, *params],
+                f"INSERT INTO {table} (task_id, kind, opened_at, notified_at) "  # noqa: S608 -- model's table
+                f"SELECT due.pk, %s, %s, %s FROM ({sql}) AS due WHERE true ON CONFLICT DO NOTHING",
+                [str(kind), stamp, stamp, *params],
             )
             result.opened[str(kind)] = max(cursor.rowcount, 0)
         cleared = TaskWarning.objects.filter(kind=kind, closed_at__isnull=True).exclude(
@@ -152,20 +156,57 @@ def _apply(tasks: QuerySet, *, today: date, now: datetime, whole: bool, notify: 
         if not whole:
             cleared = cleared.filter(task__in=scope)
         result.closed[str(kind)] = cleared.update(closed_at=now)
+        result.timings[str(kind)] = time_now() - started
 
-    if whole:
-        touched = Task.objects.filter(
-            Exists(TaskWarning.objects.filter(Q(opened_at=now) | Q(closed_at=now), task=OuterRef("pk")))
-        )
-    else:
-        touched = tasks
+    started = time_now()
     if result.changed or not whole:
-        refresh_task_flags(touched)
+        refresh_warning_flags(None if whole else scope)
+    result.timings["flags"] = time_now() - started
+    started = time_now()
     if notify:
-        result.notified = notify_new_warnings(now=now, tasks=None if whole else scope)
-    else:
-        TaskWarning.objects.filter(notified_at__isnull=True).update(notified_at=now)
+        new = TaskWarning.objects.filter(opened_at=now, notified_at=now)
+        result.notified = notify_warnings(new if whole else new.filter(task__in=scope))
+    result.timings["notify"] = time_now() - started
     return result
+
+
+def refresh_warning_flags(scope: QuerySet | None) -> None:
+    """Set each task's stored light and open-warning count from its open warnings, set-based.
+
+    One UPDATE … FROM an aggregate of the open warnings (a hash aggregate, not a subquery per
+    task), and one UPDATE turning tasks without open warnings back to green; both write only rows
+    whose values change. ``scope`` (task ids) limits both; None means every task.
+    """
+    tasks, warnings = Task._meta.db_table, TaskWarning._meta.db_table
+    red = ", ".join(f"'{k}'" for k in sorted(RED_KINDS))
+    yellow = ", ".join(f"'{k}'" for k in sorted(YELLOW_KINDS))
+    in_scope, params = "", []
+    if scope is not None:
+        scope_sql, params = scope.order_by().values("pk").query.sql_with_params()
+        in_scope = f"AND task_id IN ({scope_sql})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {tasks} SET light = agg.light, open_warning_count = agg.n
+            FROM (
+                SELECT task_id, COUNT(*) AS n,
+                       CASE WHEN SUM(CASE WHEN kind IN ({red}) THEN 1 ELSE 0 END) > 0 THEN '{Light.RED}'
+                            WHEN SUM(CASE WHEN kind IN ({yellow}) THEN 1 ELSE 0 END) > 0 THEN '{Light.YELLOW}'
+                            ELSE '{Light.GREEN}' END AS light
+                FROM {warnings} WHERE closed_at IS NULL {in_scope} GROUP BY task_id
+            ) AS agg
+            WHERE {tasks}.id = agg.task_id AND ({tasks}.light <> agg.light OR {tasks}.open_warning_count <> agg.n)
+            """,  # noqa: S608 -- names from the models, kinds from the code
+            params,
+        )
+        cursor.execute(
+            f"""
+            UPDATE {tasks} SET light = '{Light.GREEN}', open_warning_count = 0
+            WHERE (light <> '{Light.GREEN}' OR open_warning_count <> 0) {in_scope.replace("task_id", "id")}
+              AND NOT EXISTS (SELECT 1 FROM {warnings} w WHERE w.task_id = {tasks}.id AND w.closed_at IS NULL)
+            """,  # noqa: S608 -- names from the models
+            params,
+        )
 
 
 class _exclusive:

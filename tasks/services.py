@@ -5,12 +5,15 @@ Nothing here imports DRF: refusals are portfolio.workflow errors (409/403/400 in
 on the pages) or Django ValidationErrors, raised before anything is written.
 """
 
+import uuid
 from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,13 +32,13 @@ from tasks.lifecycle import (
     TRANSITIONS,
     Action,
     NoticeAction,
+    NoticeStatus,
     Status,
 )
-from tasks.models import Evidence, Notice, NoticeEvent, ProgressReport, Task, TaskTransition
+from tasks.models import ASSIGNMENT_FIELDS, Evidence, Notice, NoticeEvent, ProgressReport, Task, TaskTransition
 from tasks.notify import owners_for_orgs, task_leads, task_url
 from tasks.permissions import is_task_lead, is_task_partner
 from tasks.scan import refresh_tasks
-from tasks.selectors import refresh_task_flags
 
 ACTOR_LABELS = {
     LEAD: gettext_lazy("the lead organization"),
@@ -43,8 +46,8 @@ ACTOR_LABELS = {
     "manager": gettext_lazy("the portfolio office"),
 }
 REPORTABLE = frozenset({Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.REPORTED})
-TASK_FIELDS = ("title", "description", "plan", "domain", "lead_org", "assigned_at", "due_date", "deadline_text")
 TASK_M2M = ("co_lead_orgs", "partner_orgs", "projects")
+TASK_FIELDS = tuple(f for f in ASSIGNMENT_FIELDS if f not in TASK_M2M)
 
 
 def role_of(user: User) -> str:
@@ -77,6 +80,11 @@ def _invalid(task: Task, action: str, user: User, *, label: str | None = None) -
     )
 
 
+def _placeholder_code() -> str:
+    """Unique until the row has its primary key, which the real code is made from."""
+    return f"new-{uuid.uuid4().hex}"
+
+
 def _lock(task: Task) -> Task:
     return Task.objects.select_for_update().get(pk=task.pk)
 
@@ -96,8 +104,8 @@ def _validated(task: Task) -> None:
 
 def create_task(*, by: User, m2m: dict | None = None, **fields) -> Task:
     _check_assigner(by)
-    task = Task(created_by=by, **{k: v for k, v in fields.items() if k in (*TASK_FIELDS, "partner_names")})
-    task.code = f"pending-{timezone.now().timestamp()}-{id(task)}"
+    task = Task(created_by=by, **{k: v for k, v in fields.items() if k in TASK_FIELDS})
+    task.code = _placeholder_code()
     _validated(task)
     with transaction.atomic():
         task.save()
@@ -125,7 +133,7 @@ def update_task(task: Task, *, by: User, m2m: dict | None = None, **fields) -> T
     with transaction.atomic():
         task = _lock(task)
         for name, value in fields.items():
-            if name in (*TASK_FIELDS, "partner_names"):
+            if name in TASK_FIELDS:
                 setattr(task, name, value)
         _validated(task)
         task.save()
@@ -338,8 +346,30 @@ def issue_notice(task: Task, *, by: User, requirement: str, reply_due: date) -> 
             url=task_url(task.pk) + "#notices",
             params={"code": task.code, "due": _date(reply_due), "requirement": notice.requirement},
         )
-        refresh_task_flags(Task.objects.filter(pk=task.pk))
+        refresh_notice_counts(Task.objects.filter(pk=task.pk))
     return notice
+
+
+def refresh_notice_counts(tasks) -> int:
+    """Store each task's count of notices not yet closed (the board sums it)."""
+    open_notices = (
+        Notice.objects.filter(task=OuterRef("pk"))
+        .exclude(status=NoticeStatus.CLOSED)
+        .order_by()
+        .values("task")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Task.objects.filter(pk__in=tasks.values("pk")).update(
+        open_notice_count=Coalesce(Subquery(open_notices), Value(0))
+    )
+
+
+def _refresh_notice_task(task_id: int) -> None:
+    """A notice changed: its overdue-reply warning may clear, and the open-notice count moves."""
+    task = Task.objects.filter(pk=task_id)
+    refresh_tasks(task)
+    refresh_notice_counts(task)
 
 
 def _date(value: date) -> str:
@@ -372,7 +402,7 @@ def reply_notice(notice: Notice, *, by: User, reply: str) -> Notice:
             url=task_url(notice.task_id) + "#notices",
             params={"code": notice.task.code, "org": by.organization.name, "reply": notice.reply},
         )
-        refresh_tasks(Task.objects.filter(pk=notice.task_id))
+        _refresh_notice_task(notice.task_id)
     return notice
 
 
@@ -390,7 +420,7 @@ def close_notice(notice: Notice, *, by: User, comment: str = "") -> Notice:
             url=task_url(notice.task_id) + "#notices",
             params={"code": notice.task.code},
         )
-        refresh_tasks(Task.objects.filter(pk=notice.task_id))
+        _refresh_notice_task(notice.task_id)
     return notice
 
 
@@ -423,7 +453,7 @@ def escalate_notice(notice: Notice, *, by: User, comment: str, reply_due: date) 
             url=task_url(task.pk) + "#notices",
             params={"level": notice.level, "code": task.code, "comment": comment.strip(), "due": _date(reply_due)},
         )
-        refresh_tasks(Task.objects.filter(pk=task.pk))
+        _refresh_notice_task(task.pk)
     return notice
 
 
@@ -474,7 +504,7 @@ def import_tasks(planned, *, plan, by: User | None, assigned_on: date, skip_bad_
                     domain=row.domain,
                     **fields,
                 )
-                task.code = f"pending-{row.import_key}"
+                task.code = _placeholder_code()
                 task.save()
                 task.code = f"RW-{assigned_on.year}-{task.pk:05d}"
                 task.save(update_fields=["code"])

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from portfolio.api.serializers import CleanModelSerializer
 from tasks.lifecycle import Action, Light, NoticeStatus, Status, WarningKind
-from tasks.models import Evidence, Notice, ProgressReport, Task, TaskTransition, TaskWarning
+from tasks.models import ASSIGNMENT_FIELDS, Evidence, Notice, ProgressReport, Task, TaskTransition, TaskWarning
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -88,20 +88,7 @@ class TaskWriteSerializer(CleanModelSerializer):
 
     class Meta:
         model = Task
-        fields = [
-            "title",
-            "description",
-            "plan",
-            "domain",
-            "lead_org",
-            "co_lead_orgs",
-            "partner_orgs",
-            "partner_names",
-            "projects",
-            "assigned_at",
-            "due_date",
-            "deadline_text",
-        ]
+        fields = ASSIGNMENT_FIELDS
 
     def validate_partner_names(self, value):
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
