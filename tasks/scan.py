@@ -4,10 +4,11 @@ For each warning kind the condition is one queryset of tasks (``conditions``). T
 per kind, one ``INSERT … SELECT`` of the tasks that meet it and have no open warning of that kind
 (``ON CONFLICT DO NOTHING`` against the partial unique index on open warnings, so a task refreshed
 by a service at the same moment cannot make it fail), and one ``UPDATE`` closing the open warnings
-whose condition no longer holds. It then refreshes the stored light and counts of the tasks it
-touched, and notifies once per new warning: it claims the unnotified warnings by stamping them
-with this run's time (a conditional UPDATE, as Healthchecks claims its flips), then reads back
-exactly what it claimed. Running it twice changes nothing the second time.
+whose condition no longer holds. It then refreshes the stored light and open-warning counts (one
+``UPDATE … FROM`` an aggregate, writing only rows that change) and notifies once per new warning:
+the INSERT stamps ``notified_at`` with the run's time, so the transaction that opens a warning is
+the one that tells people about it, and a run that opens nothing tells no one. Running it twice
+changes nothing the second time.
 
 Two full scans never run at once: on PostgreSQL a transaction-scoped advisory lock, elsewhere a
 lock row claimed with a conditional UPDATE. The second one returns at once, saying it skipped.

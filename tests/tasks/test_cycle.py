@@ -47,9 +47,6 @@ def test_every_action_names_who_takes_it():
 
 
 # --- Through the API ---------------------------------------------------------------------------
-pytestmark_db = pytest.mark.django_db
-
-
 @pytest.mark.django_db
 def test_the_full_cycle_records_every_step(api, transport_task, owner, supervisor):
     for action, user in [(Action.ACKNOWLEDGE, owner), (Action.START, owner)]:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from tasks.importing import ImportFileError, extract_inline, parse_deadline, read_workbook, split_units
 from tasks.models import Task
@@ -104,7 +105,7 @@ def test_skip_bad_rows_imports_the_readable_ones(city_bureaus, plan):
     ],
 )
 def test_unreadable_files_are_refused_with_the_reason(file, message):
-    with pytest.raises(ImportFileError, match=message), __import__("django").utils.translation.override("en"):
+    with pytest.raises(ImportFileError, match=message), translation.override("en"):
         read_workbook((DATA / file).read_bytes())
 
 

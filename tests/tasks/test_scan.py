@@ -149,22 +149,6 @@ def test_a_bureau_without_accounts_is_represented_by_its_parent(make_task, city,
     assert Notification.objects.filter(recipient=owner, kind="tasks.warning.overdue").exists()
 
 
-def test_while_another_scan_holds_the_lock_a_scan_does_nothing(make_task, transport_bureau):
-    from tasks.scan import _exclusive
-
-    make_task(transport_bureau, due_in=-3, assigned_days_ago=20, status=Status.IN_PROGRESS)
-    holder = _exclusive()
-    assert holder.__enter__() is True
-    try:
-        if holder.atomic is not None:
-            pytest.skip("PostgreSQL's advisory lock is re-entrant in one session; see test_scan_concurrency")
-        result = run_scan()
-    finally:
-        holder.__exit__(None, None, None)
-    assert result.skipped and TaskWarning.objects.count() == 0
-    assert run_scan().changed == 1
-
-
 def test_a_report_by_the_lead_closes_report_missing_at_once(make_task, transport_bureau, owner):
     from tasks.services import file_report
 
