@@ -211,6 +211,16 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1/",
 }
+# Names for the tasks app's choice sets, so they do not collide with other apps' "status"/"kind".
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "TaskStatusEnum": "tasks.lifecycle.Status",
+        "TaskActionEnum": "tasks.lifecycle.Action",
+        "TaskLightEnum": "tasks.lifecycle.Light",
+        "WarningKindEnum": "tasks.lifecycle.WarningKind",
+        "NoticeStatusEnum": "tasks.lifecycle.NoticeStatus",
+    }
+)
 
 # --- Celery ---------------------------------------------------------------------------------
 # Default: kombu's filesystem transport in var/broker, so a worker and beat run with no server.
@@ -250,6 +260,9 @@ CELERY_BEAT_SCHEDULE = {
     # updated_at and a changed lexicon (projects/duplicates/index.py).
     "refresh-similarity-index": {"task": "projects.refresh_similarity_index", "schedule": crontab(hour=3, minute=17)},
 }
+# Task supervision's overdue scan (tasks app): hourly by default; the tests' real worker runs it often.
+OVERDUE_SCAN_SECONDS = env.integer("OVERDUE_SCAN_SECONDS", 3600, minimum=1)
+CELERY_BEAT_SCHEDULE["tasks-overdue-scan"] = {"task": "tasks.scan_overdue", "schedule": float(OVERDUE_SCAN_SECONDS)}
 HEALTH_CHECK_TIMEOUT = env.integer("HEALTH_CHECK_TIMEOUT", 3, minimum=1)
 
 # --- Runtime-editable settings (admin → Constance) --------------------------------------------
