@@ -21,7 +21,7 @@ EXTRA_OWNERS = [
     ("owner_sw", "孙丽", "临江市水务局"),
     ("owner_bj", "周强", "滨江区人民政府"),
     ("owner_dc", "吴芳", "东城区人民政府"),
-    ("owner_sj", "郑凯", "临江市政务服务和数据管理局"),
+    ("owner_data", "郑凯", "临江市政务服务和数据管理局"),
 ]
 
 # (domain, task text, lead units, partners as written)
@@ -114,7 +114,11 @@ def _at(day, hour=10):
 
 def seed_tasks(demo) -> None:
     rng, today, orgs = demo.rng, demo.today, demo.orgs
+    taken = set(User.objects.values_list("username", flat=True))
+    staffed = set(User.objects.filter(role=Role.OWNER).values_list("organization_id", flat=True))
     for username, name, org in EXTRA_OWNERS:
+        if username in taken or orgs[org].pk in staffed:
+            continue  # the projects demo already gave this organization an owner account
         user = User(
             username=username, name=name, organization=orgs[org], role=Role.OWNER, email=f"{username}@linjiang.example"
         )
