@@ -1,0 +1,106 @@
+"""The inputs of an evaluation period, gathered with one aggregate query per source.
+
+Set-based by design: a period with ten million ratings is one ``GROUP BY project`` over the
+ratings (the same scan as counting them), never a loop over rows in Python. Scoring then runs
+once per project (scoring.py).
+"""
+
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from evaluation.models import Indicator, Measurement, Rating, Rectification, Spending, Ticket
+from evaluation.models.operations import POOR_RATING
+from evaluation.scoring import IndicatorSpec, ProjectInputs
+from projects.lifecycle import Stage
+from projects.models import Project
+
+
+def indicator_specs() -> list[IndicatorSpec]:
+    """The indicators in use, with their tier overrides (two queries)."""
+    indicators = list(Indicator.objects.filter(is_active=True).prefetch_related("tier_targets"))
+    return [
+        IndicatorSpec(
+            id=i.pk,
+            code=i.code,
+            name=i.name,
+            category=i.category,
+            source=i.source,
+            weight=i.weight,
+            baseline_value=i.baseline_value,
+            target_value=i.target_value,
+            lower_is_better=i.lower_is_better,
+            bonus=i.bonus,
+            domain_id=i.domain_id,
+            tier_values={t.tier: (t.baseline_value, t.target_value) for t in i.tier_targets.all()},
+        )
+        for i in indicators
+    ]
+
+
+def _grouped(queryset, project_ids, **aggregates):
+    if project_ids is not None:
+        queryset = queryset.filter(project_id__in=project_ids)
+    return queryset.order_by().values("project_id").annotate(**aggregates).values_list("project_id", *aggregates)
+
+
+def collect_inputs(period: int, project_ids=None) -> dict[int, ProjectInputs]:
+    """Every project in operation (or those of ``project_ids``) with its raw figures for ``period``."""
+    projects = Project.objects.filter(stage=Stage.ACCEPTED)
+    if project_ids is not None:
+        projects = projects.filter(pk__in=project_ids)
+    inputs = {
+        pk: ProjectInputs(tier=tier, domain_id=domain_id, approved_budget=approved)
+        for pk, domain_id, approved, tier in projects.values_list(
+            "pk", "domain_id", "approved_budget", "owner_org__region__tier"
+        )
+    }
+    project_ids_filter = None if project_ids is None else list(inputs)
+
+    ratings = _grouped(
+        Rating.objects.in_period(period, "rated_at"),
+        project_ids_filter,
+        n=Count("id"),
+        total=Sum("score"),
+        satisfied=Count("id", filter=Q(score__gte=4)),
+        poor=Count("id", filter=Q(score__lte=POOR_RATING)),
+    )
+    for pk, n, total, satisfied, poor in ratings:
+        if (row := inputs.get(pk)) is not None:
+            row.ratings, row.ratings_sum, row.ratings_satisfied, row.poor_ratings = n, total, satisfied, poor
+
+    tickets = _grouped(
+        Ticket.objects.in_period(period, "received_at"),
+        project_ids_filter,
+        n=Count("id"),
+        resolved=Count("id", filter=Q(resolved=True)),
+    )
+    for pk, n, resolved in tickets:
+        if (row := inputs.get(pk)) is not None:
+            row.tickets_received, row.tickets_resolved = n, resolved
+
+    today = timezone.localdate()
+    rectifications = _grouped(
+        Rectification.objects.in_period(period),
+        project_ids_filter,
+        on_time=Count("id", filter=Q(closed_at__isnull=False, closed_at__date__lte=F("due_date"))),
+        late=Count(
+            "id",
+            filter=Q(closed_at__isnull=False, closed_at__date__gt=F("due_date"))
+            | Q(closed_at__isnull=True, due_date__lt=today),
+        ),
+    )
+    for pk, on_time, late in rectifications:
+        if (row := inputs.get(pk)) is not None:
+            row.rectified_on_time, row.rectified_late = on_time, late
+
+    for pk, spent in _grouped(Spending.objects.in_period(period, "spent_on"), project_ids_filter, spent=Sum("amount")):
+        if (row := inputs.get(pk)) is not None:
+            row.spent = spent
+
+    measurements = Measurement.objects.filter(period=period, indicator__is_active=True)
+    if project_ids_filter is not None:
+        measurements = measurements.filter(project_id__in=project_ids_filter)
+    for pk, indicator_id, value in measurements.values_list("project_id", "indicator_id", "value"):
+        if (row := inputs.get(pk)) is not None:
+            row.measurements[indicator_id] = value
+    return inputs
