@@ -3,6 +3,8 @@
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from evaluation.models import (
     BudgetRequest,
@@ -28,11 +30,16 @@ class PeriodFilterMixin(django_filters.FilterSet):
         return queryset.in_period(int(value), self.period_field) if value else queryset
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class OrganizationFilter(django_filters.ModelChoiceFilter):
+    """An organization, by id (documented as an integer in the API schema)."""
+
+
 class OwnerOrgFilterMixin(django_filters.FilterSet):
     """``?owner_org=ID``: rows of projects of that organization or one below it."""
 
     owner_org_path = "project__owner_org__path"
-    owner_org = django_filters.ModelChoiceFilter(
+    owner_org = OrganizationFilter(
         queryset=Organization.objects.all(), method="filter_owner_org", label=_("owner organization")
     )
 

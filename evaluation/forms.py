@@ -41,6 +41,11 @@ class IndicatorForm(forms.ModelForm):
             self.fields[f"{tier}_target"] = forms.DecimalField(
                 label=_("%(tier)s: target value") % {"tier": label}, required=False, max_digits=14, decimal_places=4
             )
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                continue
+            widget.attrs["class"] = "form-select" if isinstance(widget, forms.Select) else "form-control"
         if self.instance.pk:
             for target in self.instance.tier_targets.all():
                 self.initial[f"{target.tier}_baseline"] = target.baseline_value

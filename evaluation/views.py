@@ -454,3 +454,51 @@ def edit_indicator(request, pk=None):
 
 def chart_json(data) -> str:
     return json.dumps(data, ensure_ascii=False)
+
+
+def home_panels(request) -> list:
+    """Home-page cards: an owner's rectifications and grades, finance's next budget, the office's evaluations."""
+    from portfolio.navigation import Panel
+
+    user = request.user
+    role = user.role or ("manager" if user.is_superuser else "")
+    period = current_period()
+    if role == "owner":
+        rectifications = Rectification.objects.visible_to(user)
+        return [
+            Panel(
+                title=_("Outcomes and rectifications"),
+                template="evaluation/panels/owner.html",
+                context={
+                    "open": rectifications.open().count(),
+                    "overdue": rectifications.overdue().count(),
+                    "grades": selectors.grade_counts(period, user),
+                    "period": period,
+                },
+                order=400,
+            )
+        ]
+    if role == "finance":
+        year = next_budget_year()
+        return [
+            Panel(
+                title=_("Results-based budget %(year)d") % {"year": year},
+                template="evaluation/panels/finance.html",
+                context={"report": selectors.budget_report(year, user=user), "year": year},
+                order=400,
+            )
+        ]
+    if role in {"manager", "supervisor"}:
+        return [
+            Panel(
+                title=_("Project evaluations"),
+                template="evaluation/panels/manager.html",
+                context={
+                    "grades": selectors.grade_counts(period, user),
+                    "period": period,
+                    "overdue": Rectification.objects.overdue().count(),
+                },
+                order=400,
+            )
+        ]
+    return []

@@ -8,6 +8,7 @@ broker in a local folder. Production sets ``DEBUG=false``, ``SECRET_KEY``, ``ALL
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -244,6 +245,8 @@ HEARTBEAT_SECONDS = env.integer("HEARTBEAT_SECONDS", 60, minimum=1)
 # change their schedule in the admin. Apps add theirs by task name (no imports across layers).
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portfolio.heartbeat", "schedule": float(HEARTBEAT_SECONDS)},
+    # Outcomes: re-evaluate this year and last year every night (idempotent; 02:30 local time).
+    "evaluate-periods": {"task": "evaluation.evaluate_periods", "schedule": crontab(hour=2, minute=30)},
 }
 HEALTH_CHECK_TIMEOUT = env.integer("HEALTH_CHECK_TIMEOUT", 3, minimum=1)
 

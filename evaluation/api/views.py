@@ -6,12 +6,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from evaluation import filters, selectors, services
 from evaluation.api import serializers
+from evaluation.api.parsers import BulkJSONParser
 from evaluation.api.renderers import CsvRenderer, XlsxRenderer
 from evaluation.budget import Policy
 from evaluation.ingest import read_sheet
@@ -75,7 +76,7 @@ class OperatingDataViewSet(ScopedModelViewSet):
     """Operating data of projects in operation: one record or a JSON list; files at ``upload/``."""
 
     kind = ""
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BulkJSONParser, MultiPartParser, FormParser]
     permission_type_map = {**ScopedModelViewSet.permission_type_map, "upload": "add"}
 
     def get_queryset(self):
@@ -302,11 +303,13 @@ class BudgetViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], renderer_classes=[JSONRenderer, BrowsableAPIRenderer])
     def adjust(self, request, year=None):
         """Set a line's final amount; different from the recommendation only with a justification."""
-        self._require_finance()
         year = self._year()
         form = serializers.AdjustSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
+        if not Project.objects.visible_to(request.user).filter(pk=data["project"]).exists():
+            raise NotFound  # another bureau's line reads as no line at all
+        self._require_finance()
         budget_request = BudgetRequest.objects.filter(year=year, project_id=data["project"]).first()
         if budget_request is None:
             raise ValidationError({"project": [_("This project has no budget request for %(year)d.") % {"year": year}]})
