@@ -10,7 +10,9 @@ class EvaluationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     nav_items = (
-        NavItem(_("Outcomes"), "evaluation:outcomes", roles=frozenset({"owner"}), order=400, icon="graph-up-arrow"),
+        NavItem(
+            _("Operating outcomes"), "evaluation:outcomes", roles=frozenset({"owner"}), order=400, icon="graph-up-arrow"
+        ),
         NavItem(
             _("Evaluations"),
             "evaluation:evaluations",

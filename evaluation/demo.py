@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from evaluation import selectors
+from evaluation.bulk import rebuild_tally
 from evaluation.models import (
     BudgetPolicy,
     BudgetRequest,
@@ -202,6 +203,7 @@ def seed_outcomes(demo) -> None:
                 )
             )
     Rating.objects.bulk_create(ratings, batch_size=2000)
+    rebuild_tally()
     Ticket.objects.bulk_create(tickets, batch_size=2000)
     Spending.objects.bulk_create(spending, batch_size=2000)
     Measurement.objects.bulk_create(measurements)
@@ -225,11 +227,13 @@ def seed_outcomes(demo) -> None:
                 project=rating.project,
                 org=rating.project.owner_org,
                 rated_at=rating.rated_at,
+                period=period,
                 opened_at=rating.rated_at,
                 due_date=due,
                 status=Rectification.Status.CLOSED if closed_at else Rectification.Status.OPEN,
                 reply=reply,
                 closed_at=min(closed_at, now) if closed_at else None,
+                closed_on=timezone.localdate(min(closed_at, now)) if closed_at else None,
                 closed_by=manager if closed_at else None,
             )
         )

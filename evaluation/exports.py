@@ -59,6 +59,17 @@ def _cell(line: dict, key: str, kind: str | None, *, for_excel: bool):
     return value
 
 
+def total_headers():
+    return [
+        _("Totals"),
+        _("Organization or domain"),
+        _("Lines"),
+        _("Requested (yuan)"),
+        _("Recommended (yuan)"),
+        _("Final (yuan)"),
+    ]
+
+
 def _total_rows(report: dict):
     totals = report["totals"]
     yield [_("Total"), "", totals["overall"]["lines"], *_amounts(totals["overall"])]
@@ -95,9 +106,7 @@ def report_csv(report: dict) -> bytes:
             ["" if (v := _cell(line, key, kind, for_excel=False)) is None else v for _t, key, kind in columns]
         )
     writer.writerow([])
-    writer.writerow(
-        [_("Totals"), _("Name"), _("Lines"), _("Requested (yuan)"), _("Recommended (yuan)"), _("Final (yuan)")]
-    )
+    writer.writerow(total_headers())
     for row in _total_rows(report):
         writer.writerow(row)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -138,9 +147,7 @@ def report_xlsx(report: dict) -> bytes:
         lines.append(row)
 
     totals = workbook.create_sheet(_("Totals"))
-    header(
-        totals, [_("Totals"), _("Name"), _("Lines"), _("Requested (yuan)"), _("Recommended (yuan)"), _("Final (yuan)")]
-    )
+    header(totals, total_headers())
     for values in _total_rows(report):
         row = []
         for i, value in enumerate(values):

@@ -8,7 +8,7 @@ once per project (scoring.py).
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from evaluation.models import Indicator, Measurement, Rating, Rectification, Spending, Ticket
+from evaluation.models import Indicator, Measurement, RatingTally, Rectification, Spending, Ticket
 from evaluation.models.operations import POOR_RATING
 from evaluation.scoring import IndicatorSpec, ProjectInputs
 from projects.lifecycle import Stage
@@ -56,13 +56,14 @@ def collect_inputs(period: int, project_ids=None) -> dict[int, ProjectInputs]:
     }
     project_ids_filter = None if project_ids is None else list(inputs)
 
+    # Ratings come from their tally (kept as they are filed): a few rows per project, not every rating.
     ratings = _grouped(
-        Rating.objects.in_period(period, "rated_at"),
+        RatingTally.objects.filter(period=period),
         project_ids_filter,
-        n=Count("id"),
-        total=Sum("score"),
-        satisfied=Count("id", filter=Q(score__gte=4)),
-        poor=Count("id", filter=Q(score__lte=POOR_RATING)),
+        n=Sum("count"),
+        total=Sum(F("count") * F("score")),
+        satisfied=Sum("count", filter=Q(score__gte=4), default=0),
+        poor=Sum("count", filter=Q(score__lte=POOR_RATING), default=0),
     )
     for pk, n, total, satisfied, poor in ratings:
         if (row := inputs.get(pk)) is not None:
@@ -82,12 +83,8 @@ def collect_inputs(period: int, project_ids=None) -> dict[int, ProjectInputs]:
     rectifications = _grouped(
         Rectification.objects.in_period(period),
         project_ids_filter,
-        on_time=Count("id", filter=Q(closed_at__isnull=False, closed_at__date__lte=F("due_date"))),
-        late=Count(
-            "id",
-            filter=Q(closed_at__isnull=False, closed_at__date__gt=F("due_date"))
-            | Q(closed_at__isnull=True, due_date__lt=today),
-        ),
+        on_time=Count("id", filter=Q(closed_on__lte=F("due_date"))),
+        late=Count("id", filter=Q(closed_on__gt=F("due_date")) | Q(closed_on__isnull=True, due_date__lt=today)),
     )
     for pk, on_time, late in rectifications:
         if (row := inputs.get(pk)) is not None:

@@ -11,10 +11,12 @@ INSERT … SELECT over the poor ratings.
 import datetime
 from decimal import Decimal
 
-from django.db import connection
+from django.db.models import Case, DateField, DateTimeField, F, Q, Value, When
+from django.db.models.functions import Cast, ExtractYear, TruncDate
 from django.utils import timezone
 
 from evaluation import bulk
+from evaluation.bulk import rebuild_tally
 from evaluation.models import BudgetPolicy, BudgetRequest, Rating, Rectification, Spending, Ticket
 from portfolio.scale import BATCH, Scale
 from projects.lifecycle import Stage
@@ -50,30 +52,45 @@ def seed_outcomes(scale: Scale) -> None:
     count = bulk.insert_rows(Rating, ["project_id", "score", "rated_at", "channel", "comment"], ratings())
     scale.say(f"  evaluation: {count} ratings")
 
+    scale.say(f"  evaluation: {rebuild_tally()} rating tally rows")
+
     # The rectifications of the poor ratings: most answered within the deadline, some late, some open.
-    q = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""INSERT INTO {q(Rectification._meta.db_table)}
-                (rating_id, project_id, org_id, rated_at, opened_at, due_date, status, reply, closed_at)
-            SELECT r.id, r.project_id, p.owner_org_id, r.rated_at, r.rated_at,
-                   CAST(r.rated_at AS date) + 15,
-                   CASE WHEN r.id % 10 = 0 THEN 'open' ELSE 'closed' END,
-                   CASE WHEN r.id % 10 = 0 THEN '' ELSE '已回访并整改' END,
-                   CASE WHEN r.id % 10 = 0 THEN NULL
-                        WHEN r.id % 10 < 8 THEN r.rated_at + INTERVAL '3 days'
-                        ELSE r.rated_at + INTERVAL '30 days' END
-            FROM {q(Rating._meta.db_table)} r JOIN {q(Project._meta.db_table)} p ON p.id = r.project_id
-            WHERE r.score <= 2"""
-            if connection.vendor == "postgresql"
-            else f"""INSERT INTO {q(Rectification._meta.db_table)}
-                (rating_id, project_id, org_id, rated_at, opened_at, due_date, status, reply, closed_at)
-            SELECT r.id, r.project_id, p.owner_org_id, r.rated_at, r.rated_at, date(r.rated_at, '+15 days'),
-                   'closed', '已回访并整改', datetime(r.rated_at, '+3 days')
-            FROM {q(Rating._meta.db_table)} r JOIN {q(Project._meta.db_table)} p ON p.id = r.project_id
-            WHERE r.score <= 2"""
+    zone = timezone.get_default_timezone()
+    poor = (
+        Rating.objects.filter(score__lte=2)
+        .annotate(
+            year=ExtractYear("rated_at"),
+            due=Cast(TruncDate("rated_at", tzinfo=zone), DateField()) + datetime.timedelta(days=15),
+            state=Case(When(id__endswith="0", then=Value("open")), default=Value("closed")),
+            answer=Case(When(id__endswith="0", then=Value("")), default=Value("已回访并整改")),
+            closed=Case(
+                When(id__endswith="0", then=None),
+                When(Q(id__endswith="8") | Q(id__endswith="9"), then=F("rated_at") + datetime.timedelta(days=30)),
+                default=F("rated_at") + datetime.timedelta(days=3),
+                output_field=DateTimeField(),
+            ),
         )
-        scale.say(f"  evaluation: {cursor.rowcount} rectifications")
+        .annotate(closed_day=TruncDate("closed", tzinfo=zone))
+        .order_by()
+        .values_list(
+            "id",
+            "project_id",
+            "project__owner_org_id",
+            "rated_at",
+            "year",
+            "rated_at",
+            "due",
+            "state",
+            "answer",
+            "closed",
+            "closed_day",
+        )
+    )
+    columns = [
+        "rating_id", "project_id", "org_id", "rated_at", "period", "opened_at", "due_date", "status", "reply",
+        "closed_at", "closed_on",
+    ]  # fmt: skip
+    scale.say(f"  evaluation: {bulk.insert_select(Rectification, columns, poor)} rectifications")
 
     def tickets():
         per_project = max(1, total_ratings // len(projects) // 10)

@@ -6,7 +6,6 @@ the rounded score, the number the user sees.
 """
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -81,10 +80,56 @@ class Result:
     bonus: Decimal
     breakdown: dict
 
-    @property
-    def digest(self) -> str:
-        payload = json.dumps(self.breakdown, sort_keys=True, ensure_ascii=False)
-        return hashlib.sha1(payload.encode(), usedforsecurity=False).hexdigest()
+
+# Bump when a formula changes, so every stored result is recomputed once.
+FORMULA_VERSION = 1
+
+
+def fingerprint(specs: list[IndicatorSpec]) -> str:
+    """What the indicators contribute to a result: any edit to them changes it."""
+    return repr(
+        [
+            (
+                s.id,
+                s.code,
+                s.name,
+                s.category,
+                s.source,
+                s.weight,
+                s.baseline_value,
+                s.target_value,
+                s.lower_is_better,
+                s.bonus,
+                s.domain_id,
+                sorted(s.tier_values.items()),
+            )
+            for s in specs
+        ]
+    )
+
+
+def digest(specs_fingerprint: str, inputs: "ProjectInputs") -> str:
+    """A hash of everything a result is computed from: equal digests, equal results."""
+    payload = repr(
+        (
+            FORMULA_VERSION,
+            specs_fingerprint,
+            inputs.tier,
+            inputs.domain_id,
+            inputs.tickets_received,
+            inputs.tickets_resolved,
+            inputs.ratings,
+            inputs.ratings_sum,
+            inputs.ratings_satisfied,
+            inputs.poor_ratings,
+            inputs.rectified_on_time,
+            inputs.rectified_late,
+            inputs.spent,
+            inputs.approved_budget,
+            sorted(inputs.measurements.items()),
+        )
+    )
+    return hashlib.sha1(payload.encode(), usedforsecurity=False).hexdigest()
 
 
 def share(part, whole) -> Decimal | None:
@@ -145,14 +190,20 @@ def grade_for(score: Decimal) -> str:
     return "D"
 
 
-def evaluate(specs: list[IndicatorSpec], inputs: ProjectInputs) -> Result:
-    rows, weighted, weights, bonus, failed = [], ZERO, ZERO, ZERO, []
+@dataclass(frozen=True)
+class _Prepared:
+    spec: IndicatorSpec
+    baseline: Decimal | None
+    target: Decimal
+    head: dict  # the breakdown fields that do not depend on the project
+
+
+def prepare(specs: list[IndicatorSpec], tier: str) -> list[_Prepared]:
+    """The indicators as seen from one region tier, with their constant breakdown fields."""
+    prepared = []
     for spec in specs:
-        if spec.domain_id is not None and spec.domain_id != inputs.domain_id:
-            continue
-        value, detail = indicator_value(spec, inputs)
-        baseline, target = spec.values_for(inputs.tier)
-        row = {
+        baseline, target = spec.values_for(tier)
+        head = {
             "code": spec.code,
             "name": spec.name,
             "category": spec.category,
@@ -161,12 +212,23 @@ def evaluate(specs: list[IndicatorSpec], inputs: ProjectInputs) -> Result:
             "baseline_value": text(baseline),
             "target_value": text(target),
             "lower_is_better": spec.lower_is_better,
-            "value": text(value),
-            "points": None,
-            "met": None,
-            "counted": False,
-            "inputs": detail,
         }
+        prepared.append(_Prepared(spec, baseline, target, head))
+    return prepared
+
+
+def evaluate(specs: list[IndicatorSpec], inputs: ProjectInputs, prepared: list | None = None) -> Result:
+    """Score one project. ``prepared`` (from ``prepare(specs, inputs.tier)``) saves work in a loop."""
+    if prepared is None:
+        prepared = prepare(specs, inputs.tier)
+    rows, weighted, weights, bonus, failed = [], ZERO, ZERO, ZERO, []
+    for item in prepared:
+        spec = item.spec
+        if spec.domain_id is not None and spec.domain_id != inputs.domain_id:
+            continue
+        value, detail = indicator_value(spec, inputs)
+        baseline, target = item.baseline, item.target
+        row = {**item.head, "value": text(value), "points": None, "met": None, "counted": False, "inputs": detail}
         if spec.category == Category.CATCH_UP:
             if value is not None and spec.weight > 0:
                 points = catch_up_points(value, baseline, target)

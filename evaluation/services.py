@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from constance import config
-from django.db import connection, transaction
-from django.db.models import Count
+from django.db import transaction
+from django.db.models import CharField, Count, DateField, DateTimeField, Value
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -130,7 +131,10 @@ def file_operating_data(
             created = _upsert_measurements(columns, rows, filing)
         else:
             created = bulk.insert_rows(MODELS[kind], [*columns, "filing_id"], ((*row, filing.pk) for row in rows))
-        opened = _open_rectifications(filing) if kind == Filing.Kind.RATINGS else 0
+        opened = 0
+        if kind == Filing.Kind.RATINGS:
+            bulk.add_to_tally(_tally(rows))
+            opened = _open_rectifications(filing)
     return FilingResult(filing=filing, created=created, skipped=parsed.bad, rectifications=opened)
 
 
@@ -150,22 +154,36 @@ def _upsert_measurements(columns, rows, filing) -> int:
     return len(rows)
 
 
+def _tally(rows) -> dict:
+    """Per (project, local year, score): how many of ``rows`` (project_id, score, rated_at, …)."""
+    counts: dict = {}
+    zone = timezone.get_default_timezone()
+    for project_id, score, rated_at, *_rest in rows:
+        key = (project_id, rated_at.astimezone(zone).year, score)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
 def _open_rectifications(filing: Filing) -> int:
     """One rectification per poor rating of the filing, in one INSERT … SELECT."""
     now = timezone.now()
     due = timezone.localdate(now) + datetime.timedelta(days=config.RECTIFY_DAYS)
-    q = connection.ops.quote_name
-    rectifications, ratings = q(Rectification._meta.db_table), q(Rating._meta.db_table)
-    projects = q(Rating._meta.get_field("project").related_model._meta.db_table)
-    columns = "rating_id, project_id, org_id, rated_at, opened_at, due_date, status, reply"
-    # Table names come from model metadata; every value is a parameter.
-    sql = f"""INSERT INTO {rectifications} ({columns})
-        SELECT r.id, r.project_id, p.owner_org_id, r.rated_at, %s, %s, %s, ''
-        FROM {ratings} r JOIN {projects} p ON p.id = r.project_id
-        WHERE r.filing_id = %s AND r.score <= %s"""  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [now, due, Rectification.Status.OPEN, filing.pk, POOR_RATING])
-        opened = cursor.rowcount
+    poor = (
+        Rating.objects.filter(filing=filing, score__lte=POOR_RATING)
+        .annotate(
+            year=ExtractYear("rated_at"),
+            opened=Value(now, output_field=DateTimeField()),
+            due=Value(due, output_field=DateField()),
+            open_status=Value(Rectification.Status.OPEN, output_field=CharField()),
+            no_reply=Value("", output_field=CharField()),
+        )
+        .order_by()
+        .values_list(
+            "id", "project_id", "project__owner_org_id", "rated_at", "year", "opened", "due", "open_status", "no_reply"
+        )
+    )
+    columns = ["rating_id", "project_id", "org_id", "rated_at", "period", "opened_at", "due_date", "status", "reply"]
+    opened = bulk.insert_select(Rectification, columns, poor)
     if opened:
         per_org = (
             Rectification.objects.filter(rating__filing=filing)
@@ -211,8 +229,9 @@ def close_rectification(rectification: Rectification, *, by, reply: str) -> Rect
         locked.status = Rectification.Status.CLOSED
         locked.reply = reply[:5000]
         locked.closed_at = timezone.now()
+        locked.closed_on = timezone.localdate(locked.closed_at)
         locked.closed_by = by
-        locked.save(update_fields=["status", "reply", "closed_at", "closed_by"])
+        locked.save(update_fields=["status", "reply", "closed_at", "closed_on", "closed_by"])
     return locked
 
 
@@ -239,56 +258,66 @@ def evaluate_period(period: int, *, project_ids=None) -> EvaluationRun:
     last real change.
     """
     specs = indicator_specs()
+    specs_fingerprint = scoring.fingerprint(specs)
     inputs = collect_inputs(period, project_ids)
     stored = Evaluation.objects.filter(period=period)
     if project_ids is not None:
         stored = stored.filter(project_id__in=list(inputs))
     digests = dict(stored.values_list("project_id", "digest"))
-    run, now, rows = EvaluationRun(period=period, projects=len(inputs)), timezone.now(), []
+    run, now, rows, prepared = EvaluationRun(period=period, projects=len(inputs)), timezone.now(), [], {}
     for project_id, project_inputs in inputs.items():
-        result = scoring.evaluate(specs, project_inputs)
-        digest = result.digest
+        digest = scoring.digest(specs_fingerprint, project_inputs)
         previous = digests.get(project_id)
-        if previous == digest:
+        if previous == digest:  # same inputs, same result: leave the row (and its updated_at) alone
             run.unchanged += 1
             continue
         if previous is None:
             run.created += 1
         else:
             run.changed += 1
+        tier = project_inputs.tier
+        if tier not in prepared:
+            prepared[tier] = scoring.prepare(specs, tier)
+        result = scoring.evaluate(specs, project_inputs, prepared[tier])
         rows.append(
-            Evaluation(
-                project_id=project_id,
-                period=period,
-                score=result.score,
-                grade=result.grade,
-                baseline_met=result.baseline_met,
-                catch_up_score=result.catch_up_score,
-                bonus=result.bonus,
-                breakdown=result.breakdown,
-                digest=digest,
-                created_at=now,
-                updated_at=now,
+            (
+                project_id,
+                period,
+                result.score,
+                result.grade,
+                result.baseline_met,
+                result.catch_up_score,
+                result.bonus,
+                result.breakdown,
+                digest,
+                now,
+                now,
             )
         )
     with transaction.atomic():
-        Evaluation.objects.bulk_create(
+        bulk.upsert(
+            Evaluation,
+            EVALUATION_COLUMNS,
             rows,
-            batch_size=2000,
-            update_conflicts=True,
-            unique_fields=["project", "period"],
-            update_fields=[
-                "score",
-                "grade",
-                "baseline_met",
-                "catch_up_score",
-                "bonus",
-                "breakdown",
-                "digest",
-                "updated_at",
-            ],
+            unique=["project_id", "period"],
+            update=[*EVALUATION_COLUMNS[2:9], "updated_at"],
         )
     return run
+
+
+EVALUATION_COLUMNS = [
+    "project_id",
+    "period",
+    "score",
+    "grade",
+    "baseline_met",
+    "catch_up_score",
+    "bonus",
+    "breakdown",
+    "digest",
+    "created_at",
+    "updated_at",
+]
 
 
 # --- indicators ----------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from evaluation.models.budget import BudgetAdjustment, BudgetPolicy, BudgetRequest
 from evaluation.models.indicators import Category, Indicator, IndicatorTarget, Source
-from evaluation.models.operations import Filing, Measurement, Rating, Rectification, Spending, Ticket
+from evaluation.models.operations import Filing, Measurement, Rating, RatingTally, Rectification, Spending, Ticket
 from evaluation.models.results import Evaluation, Grade
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "IndicatorTarget",
     "Measurement",
     "Rating",
+    "RatingTally",
     "Rectification",
     "Source",
     "Spending",

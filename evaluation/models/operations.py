@@ -180,6 +180,32 @@ class Rating(RulesModel):
         return self.score <= POOR_RATING
 
 
+class RatingTally(models.Model):
+    """How many ratings of each score a project received in a year, kept as ratings are filed.
+
+    Filing adds to it in the same transaction as the ratings (services.file_operating_data), and
+    ratings are never edited or deleted through the platform, so it always equals
+    ``GROUP BY project, year, score`` over the ratings; ``rebuild_tally`` recomputes it from them
+    (after bulk loads that bypass filing). Evaluating a period then reads a few rows per project
+    instead of scanning every rating of the year.
+    """
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="+")
+    period = models.PositiveSmallIntegerField(_("period (year)"))
+    score = models.PositiveSmallIntegerField(_("rating"))
+    count = models.PositiveIntegerField(_("ratings"))
+
+    class Meta:
+        verbose_name = _("rating tally")
+        verbose_name_plural = _("rating tallies")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "project", "score"], name="rating_tally_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.project_id} · {self.period} · {self.score}: {self.count}"
+
+
 class Spending(RulesModel):
     """Money spent on a project's operation, for the budget execution rate."""
 
@@ -238,8 +264,7 @@ class RectificationQuerySet(OrgScopedQuerySet):
 
     def in_period(self, period: int):
         """Rectifications of the poor ratings given in ``period``."""
-        start, end = period_bounds(period)
-        return self.filter(rated_at__gte=start, rated_at__lt=end)
+        return self.filter(period=period)
 
     def open(self):
         return self.filter(status=Rectification.Status.OPEN)
@@ -265,11 +290,14 @@ class Rectification(RulesModel):
         Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="rectifications"
     )
     rated_at = models.DateTimeField(_("rated at"))  # the rating's, so a period's share needs no join
+    period = models.PositiveSmallIntegerField(_("period (year)"))  # local year of rated_at
     opened_at = models.DateTimeField(_("opened at"))
     due_date = models.DateField(_("deadline"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     reply = models.TextField(_("reply"), blank=True)
     closed_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
+    # The local date of closed_at: "on time" is then a plain date comparison in the aggregate.
+    closed_on = models.DateField(_("rectified on"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("rectified by"),
@@ -286,7 +314,7 @@ class Rectification(RulesModel):
         verbose_name_plural = _("rectifications")
         ordering = ["status", "due_date", "pk"]
         indexes = [
-            models.Index(fields=["project", "rated_at"], name="rectification_project_idx"),
+            models.Index(fields=["period", "project"], name="rectification_period_idx"),
             models.Index(fields=["org", "status", "due_date"], name="rectification_org_open_idx"),
         ]
         rules_permissions = perms.RECTIFICATIONS
@@ -297,8 +325,8 @@ class Rectification(RulesModel):
     @property
     def on_time(self) -> bool | None:
         """Rectified by the deadline (None while open and not yet due)."""
-        if self.closed_at is not None:
-            return timezone.localdate(self.closed_at) <= self.due_date
+        if self.closed_on is not None:
+            return self.closed_on <= self.due_date
         return False if timezone.localdate() > self.due_date else None
 
     @property

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from evaluation.bulk import rebuild_tally
 from evaluation.models import BudgetRequest, Indicator, Measurement, Rating, Spending, Ticket
 from projects.lifecycle import Stage
 from projects.models import Project
@@ -38,9 +39,12 @@ def moment(year, month=6, day=1, hour=10):
 
 
 def ratings(project, scores, *, year=2025, month=6):
-    return Rating.objects.bulk_create(
+    """Ratings loaded directly (as a migration or import script would), then the tally rebuilt."""
+    created = Rating.objects.bulk_create(
         Rating(project=project, score=s, rated_at=moment(year, month, 1 + i % 28)) for i, s in enumerate(scores)
     )
+    rebuild_tally([project.pk])
+    return created
 
 
 def tickets(project, received, resolved, *, year=2025):

@@ -51,6 +51,7 @@ def test_owner_replies_to_a_poor_rating_from_the_page(client, owner, transport_p
         project=transport_project,
         org=transport_project.owner_org,
         rated_at=rating.rated_at,
+        period=rating.rated_at.year,
         opened_at=rating.rated_at,
         due_date=rating.rated_at.date(),
     )
