@@ -45,15 +45,13 @@ def run(ctx):
     ctx.report("outcomes", "recompute with nothing changed", f"{warm} = {warm.p50 / baseline.p50:.2f}× the GROUP BY")
 
     finance = User.objects.filter(role="finance").first()
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(finance)
-    lines = None
+    lines = len(json.loads(client.get(f"/api/v1/budget/{PERIOD + 1}/").content)["lines"])
 
     def report():
-        nonlocal lines
         response = client.get(f"/api/v1/budget/{PERIOD + 1}/")
         assert response.status_code == 200, response.status_code
-        lines = len(json.loads(response.content)["lines"])
 
     served = timed(report, repeat=3)
     ctx.report("outcomes", f"budget report through the API ({lines} lines)", str(served), "< 2 s", served.p50 < 2)

@@ -57,7 +57,7 @@ class Line:
     baseline_met: bool = True
     final_amount: Decimal | None = None
     justification: str = ""
-    indicators: list = field(default_factory=list)
+    indicators: dict = field(default_factory=dict)  # the evaluation's summary
     recommended: Decimal | None = None  # set by compute()
 
 
@@ -115,7 +115,9 @@ def report(policy: Policy, lines: Iterable[Line], scale: Decimal) -> dict:
                 "final": fen(final),
                 "justification": line.justification,
                 "flags": flags,
-                "indicators": line.indicators,
+                "indicators": line.indicators.get("values", {}),
+                "satisfied_rate": line.indicators.get("satisfied_rate"),
+                "rectified_on_time_rate": line.indicators.get("rectified_on_time_rate"),
             }
         )
         grades[line.grade or "none"] += 1

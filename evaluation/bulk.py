@@ -31,10 +31,23 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
 def _copy(model, columns, rows) -> int:
     meta = model._meta
     names = ", ".join(connection.ops.quote_name(meta.get_field(c.removesuffix("_id")).column) for c in columns)
-    sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({names}) FROM STDIN"
+    with connection.cursor() as cursor:
+        return _stream(
+            cursor, f"COPY {connection.ops.quote_name(meta.db_table)} ({names}) FROM STDIN", model, columns, rows
+        )
+
+
+def _stream(cursor, sql: str, model, columns, rows) -> int:
+    """Write ``rows`` through ``COPY … FROM STDIN`` (JSON values serialized on the way)."""
+    fields = [model._meta.get_field(c.removesuffix("_id")) for c in columns]
+    json_at = [i for i, field in enumerate(fields) if field.get_internal_type() == "JSONField"]
     count = 0
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    with cursor.cursor.copy(sql) as copy:
         for row in rows:
+            if json_at:
+                row = list(row)
+                for i in json_at:
+                    row[i] = json.dumps(row[i], ensure_ascii=False)
             copy.write_row(row)
             count += 1
     return count
@@ -119,21 +132,11 @@ def upsert(model, columns: Sequence[str], rows: list[Sequence], *, unique: Seque
         return len(objects)
     q = connection.ops.quote_name
     meta = model._meta
-    cols = [q(meta.get_field(c.removesuffix("_id")).column) for c in columns]
-    json_at = [
-        i for i, c in enumerate(columns) if meta.get_field(c.removesuffix("_id")).get_internal_type() == "JSONField"
-    ]
-    names = ", ".join(cols)
+    names = ", ".join(q(meta.get_field(c.removesuffix("_id")).column) for c in columns)
     table = q(meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE _upsert ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA")  # noqa: S608
-        with cursor.cursor.copy(f"COPY _upsert ({names}) FROM STDIN") as copy:
-            for row in rows:
-                if json_at:
-                    row = list(row)
-                    for i in json_at:
-                        row[i] = json.dumps(row[i], ensure_ascii=False)
-                copy.write_row(row)
+        _stream(cursor, f"COPY _upsert ({names}) FROM STDIN", model, columns, rows)
         column = {c: q(meta.get_field(c.removesuffix("_id")).column) for c in (*unique, *update)}
         conflict = ", ".join(column[c] for c in unique)
         assignments = ", ".join(f"{column[c]} = EXCLUDED.{column[c]}" for c in update)

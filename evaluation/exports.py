@@ -44,11 +44,8 @@ def flag_label(flag: str) -> str:
 
 def _cell(line: dict, key: str, kind: str | None, *, for_excel: bool):
     if kind == "indicator":
-        for row in line["indicators"]:
-            if row["code"] == key:
-                value = row.get("value")
-                return (Decimal(value) if for_excel else value) if value is not None else None
-        return None
+        value = line["indicators"].get(key)
+        return (Decimal(value) if for_excel else value) if value is not None else None
     value = line.get(key)
     if kind == "flags":
         return "；".join(flag_label(flag) for flag in value)

@@ -337,6 +337,8 @@ def parse_rows(
     columns = KINDS[kind]
     parsed = Parsed(rows=[], row_numbers=[], bad=[])
     accepted = Stage.ACCEPTED
+    fast_datetime = _fast_datetime_parser()
+    parsers = [fast_datetime if column.parse is parse_datetime else column.parse for column in columns]
     for number, raw in enumerate(raw_rows, start=first_row):
         if raw is None and skip_blank:
             continue
@@ -344,7 +346,7 @@ def parse_rows(
             parsed.bad.append(BadRow(number, {"non_field_errors": _("Each row must be an object with named fields.")}))
             continue
         values, errors = [], {}
-        for column in columns:
+        for column, parse in zip(columns, parsers, strict=True):
             value = raw.get(column.key)
             try:
                 if column.key == "project":
@@ -356,7 +358,7 @@ def parse_rows(
                 elif _blank(value):
                     raise CellError(_("This field is required."))
                 else:
-                    values.append(column.parse(value))
+                    values.append(parse(value))
             except CellError as error:
                 errors[column.key] = error.message
                 values.append(None)
@@ -368,6 +370,32 @@ def parse_rows(
             parsed.rows.append(tuple(values))
             parsed.row_numbers.append(number)
     return parsed
+
+
+def _fast_datetime_parser():
+    """parse_datetime for a batch: the common ISO 8601 text checked against one "now".
+
+    A batch of 100,000 ratings spends most of its checking time on timestamps; anything unusual
+    (a spreadsheet cell, "2026/03/01", an error) goes to parse_datetime for the full treatment.
+    """
+    latest = timezone.now() + datetime.timedelta(minutes=5)
+    zone = timezone.get_default_timezone()
+    fromisoformat = datetime.datetime.fromisoformat
+
+    def parse(value):
+        if type(value) is not str:
+            return parse_datetime(value)
+        try:
+            moment = fromisoformat(value)
+        except ValueError:
+            return parse_datetime(value)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone)
+        if moment > latest or moment.year < EARLIEST.year:
+            return parse_datetime(value)  # raises the right message
+        return moment
+
+    return parse
 
 
 def _empty(column: Column):

@@ -7,7 +7,7 @@ the rounded score, the number the user sees.
 
 import hashlib
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 from evaluation.models.indicators import Category, Source
 
@@ -22,10 +22,16 @@ def round_to(value: Decimal | None, step: Decimal) -> Decimal | None:
     return None if value is None else value.quantize(step, rounding=ROUND_HALF_UP)
 
 
-def text(value: Decimal | None, step: Decimal = CENT) -> str | None:
-    """A Decimal as the string the API and the breakdown show (None stays None)."""
-    rounded = round_to(value, step)
-    return None if rounded is None else str(rounded)
+# Formatting a Decimal rounds with the context's rounding: half-up here, not Python's half-even.
+HALF_UP = Context(prec=28, rounding=ROUND_HALF_UP)
+
+
+def text(value: Decimal | None, places: str = ".2f") -> str | None:
+    """A Decimal as the string the API and the breakdown show, rounded half-up (None stays None)."""
+    if value is None:
+        return None
+    with localcontext(HALF_UP):
+        return format(value, places)
 
 
 @dataclass
@@ -79,10 +85,11 @@ class Result:
     catch_up_score: Decimal | None
     bonus: Decimal
     breakdown: dict
+    summary: dict
 
 
 # Bump when a formula changes, so every stored result is recomputed once.
-FORMULA_VERSION = 1
+FORMULA_VERSION = 2
 
 
 def fingerprint(specs: list[IndicatorSpec]) -> str:
@@ -147,7 +154,10 @@ def satisfaction_score(count: int, total: int) -> Decimal | None:
 
 
 def indicator_value(spec: IndicatorSpec, inputs: ProjectInputs) -> tuple[Decimal | None, dict]:
-    """The indicator's value for this project and the inputs it came from (for the breakdown)."""
+    """The indicator's value for this project and the inputs it came from (for the breakdown).
+
+    Called inside ``evaluate``'s half-up context (its formatting rounds half-up there).
+    """
     if spec.source == Source.RESOLUTION:
         value = share(inputs.tickets_resolved, inputs.tickets_received)
         return value, {"received": inputs.tickets_received, "resolved": inputs.tickets_resolved}
@@ -155,15 +165,15 @@ def indicator_value(spec: IndicatorSpec, inputs: ProjectInputs) -> tuple[Decimal
         judged = inputs.rectified_on_time + inputs.rectified_late
         return satisfaction_score(inputs.ratings, inputs.ratings_sum), {
             "ratings": inputs.ratings,
-            "mean": text(Decimal(inputs.ratings_sum) / inputs.ratings) if inputs.ratings else None,
-            "satisfied_rate": text(share(inputs.ratings_satisfied, inputs.ratings)),
+            "mean": _fmt(Decimal(inputs.ratings_sum) / inputs.ratings) if inputs.ratings else None,
+            "satisfied_rate": _fmt(share(inputs.ratings_satisfied, inputs.ratings)),
             "poor": inputs.poor_ratings,
             "rectified_on_time": inputs.rectified_on_time,
-            "rectified_on_time_rate": text(share(inputs.rectified_on_time, judged)),
+            "rectified_on_time_rate": _fmt(share(inputs.rectified_on_time, judged)),
         }
     if spec.source == Source.EXECUTION:
         value = share(inputs.spent, inputs.approved_budget)
-        return value, {"spent": text(inputs.spent), "approved_budget": text(inputs.approved_budget)}
+        return value, {"spent": _fmt(inputs.spent), "approved_budget": _fmt(inputs.approved_budget)}
     value = inputs.measurements.get(spec.id)
     return value, {}
 
@@ -221,6 +231,15 @@ def evaluate(specs: list[IndicatorSpec], inputs: ProjectInputs, prepared: list |
     """Score one project. ``prepared`` (from ``prepare(specs, inputs.tier)``) saves work in a loop."""
     if prepared is None:
         prepared = prepare(specs, inputs.tier)
+    with localcontext(HALF_UP):  # every format() below rounds half-up
+        return _evaluate(prepared, inputs)
+
+
+def _fmt(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, ".2f")
+
+
+def _evaluate(prepared: list, inputs: ProjectInputs) -> Result:
     rows, weighted, weights, bonus, failed = [], ZERO, ZERO, ZERO, []
     for item in prepared:
         spec = item.spec
@@ -228,11 +247,11 @@ def evaluate(specs: list[IndicatorSpec], inputs: ProjectInputs, prepared: list |
             continue
         value, detail = indicator_value(spec, inputs)
         baseline, target = item.baseline, item.target
-        row = {**item.head, "value": text(value), "points": None, "met": None, "counted": False, "inputs": detail}
+        row = {**item.head, "value": _fmt(value), "points": None, "met": None, "counted": False, "inputs": detail}
         if spec.category == Category.CATCH_UP:
             if value is not None and spec.weight > 0:
                 points = catch_up_points(value, baseline, target)
-                row.update(points=text(points), counted=True)
+                row.update(points=_fmt(points), counted=True)
                 weighted += points * spec.weight
                 weights += spec.weight
         elif spec.category == Category.BASELINE:
@@ -245,7 +264,7 @@ def evaluate(specs: list[IndicatorSpec], inputs: ProjectInputs, prepared: list |
             met = value is not None and reaches(value, target, spec.lower_is_better)
             row["met"] = met
             if met:
-                row["points"] = text(spec.bonus)
+                row["points"] = _fmt(spec.bonus)
                 bonus += spec.bonus
         rows.append(row)
 
@@ -256,14 +275,21 @@ def evaluate(specs: list[IndicatorSpec], inputs: ProjectInputs, prepared: list |
     breakdown = {
         "tier": inputs.tier,
         "indicators": rows,
-        "catch_up_score": text(catch_up),
-        "bonus": text(bonus),
-        "score": text(score, TENTH),
+        "catch_up_score": _fmt(catch_up),
+        "bonus": _fmt(bonus),
+        "score": None if score is None else format(score, ".1f"),
         "grade": grade,
         "baseline_met": baseline_met,
         "failed_baselines": failed,
     }
+    summary = {"values": {row["code"]: row["value"] for row in rows}}
+    for row in rows:
+        if row["source"] == "satisfaction":
+            summary["satisfied_rate"] = row["inputs"]["satisfied_rate"]
+            summary["rectified_on_time_rate"] = row["inputs"]["rectified_on_time_rate"]
+            break
     return Result(
+        summary=summary,
         score=score,
         grade=grade,
         baseline_met=baseline_met,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from constance import config
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import CharField, Count, DateField, DateTimeField, Value
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
@@ -289,19 +289,25 @@ def evaluate_period(period: int, *, project_ids=None) -> EvaluationRun:
                 result.catch_up_score,
                 result.bonus,
                 result.breakdown,
+                result.summary,
                 digest,
                 now,
                 now,
             )
         )
     with transaction.atomic():
-        bulk.upsert(
-            Evaluation,
-            EVALUATION_COLUMNS,
-            rows,
-            unique=["project_id", "period"],
-            update=[*EVALUATION_COLUMNS[2:9], "updated_at"],
-        )
+        if not digests and connection.vendor == "postgresql":
+            # Nothing stored yet for these projects and period: the rows can stream straight in.
+            # A run racing this one makes the insert fail on the unique constraint, not duplicate.
+            bulk.insert_rows(Evaluation, EVALUATION_COLUMNS, rows)
+        else:
+            bulk.upsert(
+                Evaluation,
+                EVALUATION_COLUMNS,
+                rows,
+                unique=["project_id", "period"],
+                update=[*EVALUATION_COLUMNS[2:10], "updated_at"],
+            )
     return run
 
 
@@ -314,6 +320,7 @@ EVALUATION_COLUMNS = [
     "catch_up_score",
     "bonus",
     "breakdown",
+    "summary",
     "digest",
     "created_at",
     "updated_at",

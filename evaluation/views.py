@@ -181,7 +181,7 @@ def rectifications(request):
             "filter": filterset,
             "query": query.urlencode(),
             "status": (request.GET or {"status": "open"}).get("status", ""),
-            "reply_form": ReplyForm(),
+            "can_reply": request.user.has_perm("evaluation.change_rectification"),
             "today": timezone.localdate(),
         },
     )
@@ -321,6 +321,7 @@ def budget_report(request, year):
             "policy_form": policy_form,
             "years": range(next_budget_year() + 1, next_budget_year() - 4, -1),
             "grade_filter": request.GET.get("grade", ""),
+            "names": selectors.indicator_names(),
             "flag_filter": request.GET.get("flag", ""),
         },
     )
@@ -417,6 +418,7 @@ def adjust(request, year, project):
             "budget_request": budget_request,
             "form": form,
             "history": BudgetAdjustment.objects.filter(request=budget_request).select_related("by"),
+            "names": selectors.indicator_names(),
         },
     )
 

@@ -282,7 +282,11 @@ class ReportLineSerializer(serializers.Serializer):
     final = serializers.CharField()
     justification = serializers.CharField()
     flags = serializers.ListField(child=serializers.CharField())
-    indicators = serializers.ListField(child=serializers.DictField())
+    indicators = serializers.DictField(
+        child=serializers.CharField(allow_null=True), help_text=_("Indicator code: its value in the evaluation.")
+    )
+    satisfied_rate = serializers.CharField(allow_null=True)
+    rectified_on_time_rate = serializers.CharField(allow_null=True)
 
 
 class ReportSerializer(serializers.Serializer):

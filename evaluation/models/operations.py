@@ -90,7 +90,10 @@ class Ticket(RulesModel):
     received_at = models.DateTimeField(_("received at"))
     resolved = models.BooleanField(_("resolved"), default=False)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-    filing = models.ForeignKey(Filing, verbose_name=_("filing"), on_delete=models.PROTECT, null=True, related_name="+")
+    # Not indexed: rows are not looked up by their filing (ratings index their poor ones below).
+    filing = models.ForeignKey(
+        Filing, verbose_name=_("filing"), on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
 
     objects = ProjectDataQuerySet.as_manager()
 
@@ -156,7 +159,10 @@ class Rating(RulesModel):
     rated_at = models.DateTimeField(_("rated at"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.OTHER)
     comment = models.TextField(_("comment"), blank=True)
-    filing = models.ForeignKey(Filing, verbose_name=_("filing"), on_delete=models.PROTECT, null=True, related_name="+")
+    # Not indexed: rows are not looked up by their filing (ratings index their poor ones below).
+    filing = models.ForeignKey(
+        Filing, verbose_name=_("filing"), on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
 
     objects = ProjectDataQuerySet.as_manager()
 
@@ -164,8 +170,10 @@ class Rating(RulesModel):
         verbose_name = _("satisfaction rating")
         verbose_name_plural = _("satisfaction ratings")
         ordering = ["-rated_at", "-pk"]
+        # Few indexes on purpose: ratings arrive by the hundred thousand into a table of tens of
+        # millions, and each index costs every insert. Per-project lists use the project index;
+        # evaluations read the tally, not the ratings.
         indexes = [
-            models.Index(fields=["project", "rated_at"], name="rating_project_rated_idx"),
             # Opening the rectifications of one filing reads only its poor ratings.
             models.Index(fields=["filing"], name="rating_poor_filing_idx", condition=Q(score__lte=POOR_RATING)),
         ]
@@ -213,7 +221,10 @@ class Spending(RulesModel):
     spent_on = models.DateField(_("date"))
     amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
     purpose = models.CharField(_("purpose"), max_length=200, blank=True)
-    filing = models.ForeignKey(Filing, verbose_name=_("filing"), on_delete=models.PROTECT, null=True, related_name="+")
+    # Not indexed: rows are not looked up by their filing (ratings index their poor ones below).
+    filing = models.ForeignKey(
+        Filing, verbose_name=_("filing"), on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
 
     objects = ProjectDataQuerySet.as_manager()
 
@@ -241,7 +252,10 @@ class Measurement(RulesModel):
     period = models.PositiveSmallIntegerField(_("period (year)"), validators=YEAR_VALIDATORS)
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=4)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    filing = models.ForeignKey(Filing, verbose_name=_("filing"), on_delete=models.PROTECT, null=True, related_name="+")
+    # Not indexed: rows are not looked up by their filing (ratings index their poor ones below).
+    filing = models.ForeignKey(
+        Filing, verbose_name=_("filing"), on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ProjectDataQuerySet.as_manager()

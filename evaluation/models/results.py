@@ -42,6 +42,9 @@ class Evaluation(RulesModel):
     catch_up_score = models.DecimalField(_("catch-up score"), max_digits=7, decimal_places=2, null=True, blank=True)
     bonus = models.DecimalField(_("innovation bonus"), max_digits=6, decimal_places=2, default=0)
     breakdown = models.JSONField(_("breakdown"), default=dict)
+    # What a budget line shows of it, small enough to read for 50,000 lines at once:
+    # {"values": {code: value}, "satisfied_rate": …, "rectified_on_time_rate": …}.
+    summary = models.JSONField(_("summary"), default=dict)
     digest = models.CharField(max_length=40, editable=False)
     created_at = models.DateTimeField(_("first computed at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("result changed at"))

@@ -19,11 +19,7 @@ def yuan(value):
 
 
 @register.filter
-def wan(value):
-    """An amount in 万元 with two decimals, for headline figures."""
-    if value is None or value == "":
-        return "—"
-    try:
-        return f"{Decimal(str(value)) / 10000:,.2f}"
-    except InvalidOperation:
-        return value
+def evidence(line: dict, names: dict) -> list[tuple[str, str, str | None]]:
+    """A report line's indicator values as (code, name, value), in the indicators' order."""
+    values = line.get("indicators") or {}
+    return [(code, name, values[code]) for code, name in names.items() if code in values]

@@ -42,7 +42,10 @@ def test_the_report_recommends_by_grade_and_flags_the_unevaluated(api, finance, 
         "recommended": "260000.06",
         "final": "260000.06",
     }
-    assert [row["code"] for row in a["indicators"]] == ["resolution", "satisfaction", "execution"]
+    # the evidence: every indicator's value (no tickets filed: resolution has none)
+    assert a["indicators"] == {"resolution": None, "satisfaction": "100.00", "execution": "95.00"}
+    assert a["satisfied_rate"] == "100.00"
+    assert none["indicators"] == {} and none["satisfied_rate"] is None
 
 
 def test_over_the_envelope_lines_are_scaled_and_add_up_to_the_envelope_exactly(api, finance, budget):

@@ -57,6 +57,7 @@ def test_owner_replies_to_a_poor_rating_from_the_page(client, owner, transport_p
     )
     page = client.get("/evaluation/rectifications/").content.decode()
     assert "差评整改" in page and "已逾期" in page
+    assert f'action="/evaluation/rectifications/{rectification.pk}/close/"' in page
     response = client.post(f"/evaluation/rectifications/{rectification.pk}/close/", {"reply": "已回访"})
     assert response.status_code == 302
     rectification.refresh_from_db()
