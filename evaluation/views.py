@@ -1,6 +1,5 @@
 """Pages: owners' outcomes, finance's budget, managers' indicators. Thin: selectors read, services write."""
 
-import json
 from decimal import Decimal
 
 from django.contrib import messages
@@ -91,7 +90,6 @@ def project_outcomes(request, pk):
             "budget_requests": project.budget_requests.order_by("-year"),
             "request_form": BudgetRequestForm(initial={"year": next_budget_year()}) if can_request else None,
             "can_reply": request.user.has_perm("evaluation.change_rectification", Rectification(project=project)),
-            "reply_form": ReplyForm(),
             "in_operation": project.stage == Stage.ACCEPTED,
         },
     )
@@ -452,10 +450,6 @@ def edit_indicator(request, pk=None):
         except RequirementsNotMet as error:
             _form_errors(form, error)
     return render(request, "evaluation/indicator_form.html", {"form": form, "indicator": indicator})
-
-
-def chart_json(data) -> str:
-    return json.dumps(data, ensure_ascii=False)
 
 
 def home_panels(request) -> list:

@@ -119,14 +119,6 @@ class Indicator(RulesModel):
         if errors:
             raise ValidationError(errors)
 
-    def values_for(self, tier: str, targets: dict | None = None) -> tuple[Decimal | None, Decimal]:
-        """(baseline, target) for a region tier: its override where one exists."""
-        override = (targets or {}).get(tier)
-        if override is None:
-            return self.baseline_value, self.target_value
-        baseline = override.baseline_value if override.baseline_value is not None else self.baseline_value
-        return baseline, override.target_value
-
 
 def direction_error(baseline, target, lower_is_better) -> str | None:
     if lower_is_better and not target < baseline:

@@ -183,10 +183,6 @@ class Rating(RulesModel):
     def __str__(self):
         return f"{self.project_id} · {self.score}"
 
-    @property
-    def is_poor(self) -> bool:
-        return self.score <= POOR_RATING
-
 
 class RatingTally(models.Model):
     """How many ratings of each score a project received in a year, kept as ratings are filed.

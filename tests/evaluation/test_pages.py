@@ -175,3 +175,12 @@ def test_home_shows_the_outcomes_panel_and_menu(client, request, persona, evalua
     assert expected in page
     menu = {"owner": "运营绩效", "finance": "结果导向预算", "manager": "评价指标"}[persona]
     assert menu in page
+
+
+def test_the_admin_shows_ratings_and_evaluations_read_only(client, manager, evaluated):
+    manager.is_superuser = True
+    manager.save()
+    client.force_login(manager)
+    assert client.get("/admin/evaluation/rating/").status_code == 200
+    assert client.get("/admin/evaluation/rating/add/").status_code == 403
+    assert client.get("/admin/evaluation/indicator/").status_code == 200
