@@ -35,7 +35,8 @@ from evaluation.models import (
 from evaluation.models.budget import MAX_AMOUNT
 from evaluation.models.indicators import direction_error
 from evaluation.models.operations import POOR_RATING
-from portfolio.notifications import notify, org_owners
+from portfolio.models import Role, User
+from portfolio.notifications import notify
 from portfolio.workflow import ActionNotPermitted, InvalidTransition, RequirementsNotMet
 from projects.lifecycle import Stage
 
@@ -57,6 +58,7 @@ class FilingResult:
     created: int
     skipped: list = field(default_factory=list)  # BadRow
     rectifications: int = 0
+    single: object = None  # the stored record, when one row was filed
 
     def as_dict(self) -> dict:
         return {
@@ -89,7 +91,6 @@ def file_operating_data(
     channel: str = Filing.Channel.API,
     skip_bad_rows: bool = False,
     sheet: Sheet | None = None,
-    stored_file: str = "",
 ) -> FilingResult:
     """File tickets, ratings, spending or measured values: every row or (asked) the good rows only.
 
@@ -121,21 +122,24 @@ def file_operating_data(
             filed_by=by,
             file_name=sheet.file_name if sheet else "",
             sha256=sheet.sha256 if sheet else "",
-            stored_file=stored_file,
             rows=len(parsed.rows),
             skipped=[bad.as_dict() for bad in parsed.bad[:1000]],
         )
         columns = [column.attribute for column in KINDS[kind]]
         rows = parsed.rows
+        single = None
         if kind == Filing.Kind.MEASUREMENTS:
             created = _upsert_measurements(columns, rows, filing)
+        elif len(rows) == 1:  # one record through the ORM, so the caller gets it back with its id
+            single = MODELS[kind].objects.create(filing=filing, **dict(zip(columns, rows[0], strict=True)))
+            created = 1
         else:
             created = bulk.insert_rows(MODELS[kind], [*columns, "filing_id"], ((*row, filing.pk) for row in rows))
         opened = 0
         if kind == Filing.Kind.RATINGS:
             bulk.add_to_tally(_tally(rows))
             opened = _open_rectifications(filing)
-    return FilingResult(filing=filing, created=created, skipped=parsed.bad, rectifications=opened)
+    return FilingResult(filing=filing, created=created, skipped=parsed.bad, rectifications=opened, single=single)
 
 
 def _upsert_measurements(columns, rows, filing) -> int:
@@ -185,19 +189,20 @@ def _open_rectifications(filing: Filing) -> int:
     columns = ["rating_id", "project_id", "org_id", "rated_at", "period", "opened_at", "due_date", "status", "reply"]
     opened = bulk.insert_select(Rectification, columns, poor)
     if opened:
-        per_org = (
-            Rectification.objects.filter(rating__filing=filing)
+        per_org = list(
+            # score <= POOR_RATING lets the database use the partial index of poor ratings by filing.
+            Rectification.objects.filter(rating__filing=filing, rating__score__lte=POOR_RATING)
             .order_by()
             .values("org")
             .annotate(n=Count("id"))
             .values_list("org", "n")
         )
-        from portfolio.models import Organization
-
-        orgs = Organization.objects.in_bulk([org for org, _n in per_org])
+        owners: dict[int, list] = {}
+        for user in User.objects.filter(organization__in=[org for org, _n in per_org], role=Role.OWNER, is_active=True):
+            owners.setdefault(user.organization_id, []).append(user)
         for org_id, count in per_org:
             notify(
-                org_owners(orgs[org_id]),
+                owners.get(org_id, []),
                 kind="rectification_opened",
                 title=gettext_lazy("%(count)d poor ratings to rectify by %(due)s"),
                 body=gettext_lazy(

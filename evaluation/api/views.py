@@ -93,10 +93,8 @@ class OperatingDataViewSet(ScopedModelViewSet):
             channel=Filing.Channel.API,
             skip_bad_rows=_flag(request.query_params.get("skip_bad_rows")),
         )
-        if single:
-            created = self.get_queryset().model.objects.filter(filing=result.filing).first()
-            if created is not None:
-                return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
+        if single and result.single is not None:
+            return Response(self.get_serializer(result.single).data, status=status.HTTP_201_CREATED)
         return Response(result.as_dict(), status=status.HTTP_201_CREATED)
 
     @extend_schema(
