@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -89,9 +89,8 @@ def budget_report(year: int, *, user, policy: budget.Policy | None = None) -> di
     full = budget.compute(policy, lines)
     if user.sees_whole_region:
         return full
-    mine = set(
-        Project.objects.visible_to(user).filter(pk__in=[line.project for line in lines]).values_list("pk", flat=True)
-    )
+    # The owner's own projects (a handful), not an IN list of every line: SQLite caps parameters.
+    mine = set(Project.objects.visible_to(user).values_list("pk", flat=True))
     scale = Decimal(full["scale"])
     own = budget.report(
         budget.Policy(year=year, envelope=None, factors=policy.factors, saved=policy.saved),
@@ -100,6 +99,14 @@ def budget_report(year: int, *, user, policy: budget.Policy | None = None) -> di
     )
     own["scale"] = full["scale"]
     return own
+
+
+def budget_overview(year: int) -> dict:
+    """The year's requests in two aggregates, for the home page (no per-line computation)."""
+    totals = BudgetRequest.objects.filter(year=year).aggregate(
+        lines=Count("id"), requested=Sum("amount"), adjusted=Count("id", filter=Q(final_amount__isnull=False))
+    )
+    return {**totals, "policy": policy_for(year)}
 
 
 def recommended_for(year: int, project_id: int) -> Decimal | None:
