@@ -242,6 +242,16 @@ KINDS = {
 }
 
 
+def field_label(kind: str, key: str) -> str:
+    """The user's word for a column (its model field's verbose name), for messages on pages."""
+    from evaluation.services import MODELS
+
+    for column in KINDS[kind]:
+        if column.key == key:
+            return str(MODELS[kind]._meta.get_field(column.attribute.removesuffix("_id")).verbose_name)
+    return ""
+
+
 def header_map(kind: str) -> dict[str, str]:
     """Spreadsheet header (lower-cased, stripped) -> JSON key."""
     mapping = {}

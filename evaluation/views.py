@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from evaluation import filters, selectors, services
 from evaluation.budget import Policy
 from evaluation.forms import AdjustForm, BudgetRequestForm, IndicatorForm, PolicyForm, ReplyForm, UploadForm
-from evaluation.ingest import read_sheet
+from evaluation.ingest import field_label, read_sheet
 from evaluation.models import BudgetAdjustment, BudgetRequest, Evaluation, Filing, Indicator, Rating, Rectification
 from portfolio.uploads import refused_upload_message
 from portfolio.workflow import ActionNotPermitted, InvalidTransition, RequirementsNotMet
@@ -157,7 +157,11 @@ def upload(request):
         text += " " + _("%(n)d poor ratings opened rectifications.") % {"n": result.rectifications}
     messages.success(request, text)
     for bad in result.skipped[:20]:
-        detail = "；".join(f"{field}：{message}" for field, message in bad.errors.items())
+        kind = form.cleaned_data["kind"]
+        detail = "；".join(
+            f"{label}：{message}" if (label := field_label(kind, field)) else message
+            for field, message in bad.errors.items()
+        )
         messages.warning(request, _("Row %(row)d skipped: %(detail)s") % {"row": bad.row, "detail": detail})
     if len(result.skipped) > 20:
         messages.warning(request, _("%(n)d more rows were skipped.") % {"n": len(result.skipped) - 20})

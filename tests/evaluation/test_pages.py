@@ -71,6 +71,13 @@ def test_owner_uploads_ratings_from_a_spreadsheet_page(client, owner, transport_
     response = client.post("/evaluation/upload/", {"kind": "ratings", "file": data}, follow=True)
     assert "已从 ratings.csv 保存 1 行数据" in response.content.decode()
     assert Rating.objects.count() == 1
+    data = io.BytesIO(
+        f"项目,评分,评价时间\n{transport_project.code},4,2025-05-01\n{transport_project.code},6,2025-05-01\n".encode()
+    )
+    data.name = "ratings.csv"
+    response = client.post("/evaluation/upload/", {"kind": "ratings", "file": data, "skip_bad_rows": "on"}, follow=True)
+    assert "第 3 行已跳过：评分：评分须为 1 到 5 的整数。" in response.content.decode()
+    assert Rating.objects.count() == 2
 
 
 def test_finance_sees_the_budget_page_with_charts_and_exports(client, finance, evaluated, year):
