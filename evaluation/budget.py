@@ -13,7 +13,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, localcontext
 
 from evaluation.models.budget import DEFAULT_FACTORS, NO_EVALUATION_FACTOR
 
@@ -26,9 +26,15 @@ def money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+HALF_UP = Context(prec=28, rounding=ROUND_HALF_UP)
+
+
 def fen(value: Decimal | None) -> str | None:
-    """An amount as the API shows it: a string with two decimals."""
-    return None if value is None else str(money(value))
+    """An amount as the API shows it: a string with two decimals, rounded half-up."""
+    if value is None:
+        return None
+    with localcontext(HALF_UP):  # format() rounds with the context's rounding
+        return format(value, ".2f")
 
 
 @dataclass
