@@ -26,15 +26,8 @@ def money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+# Formatting a Decimal rounds with the context's rounding: half-up here, not Python's half-even.
 HALF_UP = Context(prec=28, rounding=ROUND_HALF_UP)
-
-
-def fen(value: Decimal | None) -> str | None:
-    """An amount as the API shows it: a string with two decimals, rounded half-up."""
-    if value is None:
-        return None
-    with localcontext(HALF_UP):  # format() rounds with the context's rounding
-        return format(value, ".2f")
 
 
 @dataclass
@@ -94,6 +87,15 @@ def compute(policy: Policy, lines: list[Line]) -> dict:
 
 def report(policy: Policy, lines: Iterable[Line], scale: Decimal) -> dict:
     """The report of already recommended lines (also used to cut a report down to some lines)."""
+    with localcontext(HALF_UP):  # every amount below is formatted once, rounding half-up
+        return _report(policy, lines, scale)
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, ".2f")
+
+
+def _report(policy: Policy, lines: Iterable[Line], scale: Decimal) -> dict:
     rows, overall, by_org, by_domain, grades = [], _Total(), {}, {}, dict.fromkeys((*GRADES, "none"), 0)
     for line in lines:
         final = line.final_amount if line.final_amount is not None else line.recommended
@@ -113,12 +115,12 @@ def report(policy: Policy, lines: Iterable[Line], scale: Decimal) -> dict:
                 "org_name": line.org_name,
                 "domain": line.domain,
                 "domain_name": line.domain_name,
-                "requested": fen(line.requested),
+                "requested": _amount(line.requested),
                 "grade": line.grade or None,
                 "score": None if line.score is None else str(line.score),
                 "factor": str(policy.factor(line.grade)),
-                "recommended": fen(line.recommended),
-                "final": fen(final),
+                "recommended": _amount(line.recommended),
+                "final": _amount(final),
                 "justification": line.justification,
                 "flags": flags,
                 "indicators": line.indicators.get("values", {}),
@@ -138,7 +140,7 @@ def report(policy: Policy, lines: Iterable[Line], scale: Decimal) -> dict:
     return {
         "year": policy.year,
         "period": policy.year - 1,
-        "envelope": fen(envelope),
+        "envelope": _amount(envelope),
         "factors": {grade: str(policy.factors[grade]) for grade in GRADES},
         "policy_saved": policy.saved,
         "scale": "1" if scale == 1 else str(scale.quantize(SCALE_STEP, rounding=ROUND_HALF_UP)),
@@ -148,7 +150,7 @@ def report(policy: Policy, lines: Iterable[Line], scale: Decimal) -> dict:
             "by_organization": sorted((t.as_dict() for t in by_org.values()), key=lambda t: t["org_name"]),
             "by_domain": sorted((t.as_dict() for t in by_domain.values()), key=lambda t: t["domain"]),
             "grades": grades,
-            "envelope_remaining": None if envelope is None else fen(envelope - final_total),
+            "envelope_remaining": None if envelope is None else _amount(envelope - final_total),
             "over_envelope": envelope is not None and final_total > envelope,
         },
     }
@@ -176,7 +178,7 @@ class _Total:
         return {
             **head,
             "lines": self.lines,
-            "requested": fen(self.requested),
-            "recommended": fen(self.recommended),
-            "final": fen(self.final),
+            "requested": _amount(self.requested),
+            "recommended": _amount(self.recommended),
+            "final": _amount(self.final),
         }

@@ -11,13 +11,14 @@ INSERT … SELECT over the poor ratings.
 import datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Case, DateField, DateTimeField, F, Q, Value, When
 from django.db.models.functions import Cast, ExtractYear, TruncDate
 from django.utils import timezone
 
 from evaluation import bulk
 from evaluation.bulk import rebuild_tally
-from evaluation.models import BudgetPolicy, BudgetRequest, Rating, Rectification, Spending, Ticket
+from evaluation.models import BudgetPolicy, BudgetRequest, Rating, RatingTally, Rectification, Spending, Ticket
 from portfolio.scale import BATCH, Scale
 from projects.lifecycle import Stage
 from projects.models import Project
@@ -130,3 +131,9 @@ def seed_outcomes(scale: Scale) -> None:
     BudgetRequest.objects.bulk_create(requests)
     BudgetPolicy.objects.create(year=PERIOD + 1, envelope=(requested * Decimal("0.9")).quantize(Decimal("0.01")))
     scale.say(f"  evaluation: {len(projects)} budget requests for {PERIOD + 1}, policy with envelope")
+    if connection.vendor == "postgresql":
+        # Fresh statistics, as autovacuum would gather them soon after a load this size: without
+        # them the planner takes the new tables for empty.
+        with connection.cursor() as cursor:
+            for model in (Rating, RatingTally, Rectification, Ticket, Spending, BudgetRequest, Project):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
