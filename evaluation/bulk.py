@@ -6,9 +6,9 @@ can take them. On PostgreSQL rows stream through ``COPY … FROM STDIN``; SQLite
 default) gets ``bulk_create`` in batches. Either way, inside the caller's transaction.
 """
 
-import json
 from collections.abc import Iterable, Sequence
 
+import orjson
 from django.db import connection
 
 BATCH = 5000
@@ -47,7 +47,7 @@ def _stream(cursor, sql: str, model, columns, rows) -> int:
             if json_at:
                 row = list(row)
                 for i in json_at:
-                    row[i] = json.dumps(row[i], ensure_ascii=False)
+                    row[i] = orjson.dumps(row[i]).decode()
             copy.write_row(row)
             count += 1
     return count

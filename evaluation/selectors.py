@@ -2,8 +2,9 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+import orjson
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery, Sum, TextField
+from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -33,7 +34,11 @@ def budget_lines(year: int) -> list[budget.Line]:
     """Every request for ``year`` with the evaluation of period year − 1: one query."""
     rows = (
         BudgetRequest.objects.filter(year=year)
-        .annotate(ev=FilteredRelation("project__evaluations", condition=Q(project__evaluations__period=year - 1)))
+        .annotate(
+            ev=FilteredRelation("project__evaluations", condition=Q(project__evaluations__period=year - 1)),
+            # As text, decoded below with orjson: json.loads of 50,000 summaries is a third of the report.
+            summary_text=Cast("ev__summary", TextField()),
+        )
         .order_by("project__owner_org_id", "project_id")  # integers: sorting 50,000 names by collation costs
         .values_list(
             "project_id",
@@ -49,7 +54,7 @@ def budget_lines(year: int) -> list[budget.Line]:
             "ev__grade",
             "ev__score",
             "ev__baseline_met",
-            "ev__summary",
+            "summary_text",
         )
     )
     lines = []
@@ -69,7 +74,7 @@ def budget_lines(year: int) -> list[budget.Line]:
                 baseline_met=True if met is None else met,
                 final_amount=final,
                 justification=why,
-                indicators=summary or {},
+                indicators=orjson.loads(summary) if summary else {},
             )
         )
     return lines

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from evaluation import filters, selectors, services
 from evaluation.api import serializers
 from evaluation.api.parsers import BulkJSONParser
-from evaluation.api.renderers import CsvRenderer, XlsxRenderer
+from evaluation.api.renderers import CsvRenderer, FastJSONRenderer, XlsxRenderer
 from evaluation.budget import Policy
 from evaluation.ingest import read_sheet
 from evaluation.models import (
@@ -238,7 +238,7 @@ class BudgetViewSet(viewsets.GenericViewSet):
     lookup_field = "year"
     lookup_value_regex = r"\d{4}"
     serializer_class = serializers.ReportSerializer
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, XlsxRenderer, CsvRenderer]
+    renderer_classes = [FastJSONRenderer, BrowsableAPIRenderer, XlsxRenderer, CsvRenderer]
     pagination_class = None
     filter_backends = []
 
@@ -285,7 +285,7 @@ class BudgetViewSet(viewsets.GenericViewSet):
         )
 
     @extend_schema(request=serializers.PolicySerializer, responses=serializers.ReportSerializer)
-    @action(detail=True, methods=["post"], renderer_classes=[JSONRenderer, BrowsableAPIRenderer])
+    @action(detail=True, methods=["post"], renderer_classes=[FastJSONRenderer, BrowsableAPIRenderer])
     def simulate(self, request, year=None):
         """The report another policy would give; nothing is saved."""
         self._require_finance()
