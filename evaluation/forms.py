@@ -4,28 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import Filing, Indicator
+from evaluation.models.indicators import EDITABLE_FIELDS
 from portfolio.models import Region
 
 
 class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
-        fields = [
-            "code",
-            "name",
-            "description",
-            "category",
-            "source",
-            "unit",
-            "weight",
-            "baseline_value",
-            "target_value",
-            "lower_is_better",
-            "bonus",
-            "domain",
-            "is_active",
-            "order",
-        ]
+        fields = EDITABLE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):

@@ -14,6 +14,7 @@ from evaluation.models import (
     Spending,
     Ticket,
 )
+from evaluation.models.indicators import EDITABLE_FIELDS
 from portfolio.api.serializers import CleanModelSerializer
 
 
@@ -29,26 +30,7 @@ class IndicatorSerializer(CleanModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = [
-            "id",
-            "code",
-            "name",
-            "description",
-            "category",
-            "source",
-            "unit",
-            "weight",
-            "baseline_value",
-            "target_value",
-            "lower_is_better",
-            "bonus",
-            "domain",
-            "domain_name",
-            "is_active",
-            "is_builtin",
-            "order",
-            "targets",
-        ]
+        fields = ["id", *EDITABLE_FIELDS, "domain_name", "is_builtin", "targets"]
         read_only_fields = ["is_builtin"]
 
     def validate(self, attrs):

@@ -128,6 +128,25 @@ def direction_error(baseline, target, lower_is_better) -> str | None:
     return None
 
 
+# What the portfolio office edits, in the order forms and the API show it.
+EDITABLE_FIELDS = [
+    "code",
+    "name",
+    "description",
+    "category",
+    "source",
+    "unit",
+    "weight",
+    "baseline_value",
+    "target_value",
+    "lower_is_better",
+    "bonus",
+    "domain",
+    "is_active",
+    "order",
+]
+
+
 class IndicatorTarget(models.Model):
     """A tier's own values for an indicator (分类施策)."""
 
