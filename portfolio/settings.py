@@ -252,6 +252,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = env.string("CELERY_QUEUE", "portfolio")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 HEARTBEAT_SECONDS = env.integer("HEARTBEAT_SECONDS", 60, minimum=1)
+OVERDUE_SCAN_SECONDS = env.integer("OVERDUE_SCAN_SECONDS", 3600, minimum=1)
 # Entries here are copied into django-celery-beat's tables at beat start-up, where managers can
 # change their schedule in the admin. Apps add theirs by task name (no imports across layers).
 CELERY_BEAT_SCHEDULE = {
@@ -259,10 +260,11 @@ CELERY_BEAT_SCHEDULE = {
     # The duplicate check syncs its index itself; nightly it also catches edits that bypassed
     # updated_at and a changed lexicon (projects/duplicates/index.py).
     "refresh-similarity-index": {"task": "projects.refresh_similarity_index", "schedule": crontab(hour=3, minute=17)},
+    # Outcomes: re-evaluate this year and last year every night (idempotent; 02:30 local time).
+    "evaluate-periods": {"task": "evaluation.evaluate_periods", "schedule": crontab(hour=2, minute=30)},
+    # Task supervision's overdue scan: hourly by default; the tests' real worker runs it often.
+    "tasks-overdue-scan": {"task": "tasks.scan_overdue", "schedule": float(OVERDUE_SCAN_SECONDS)},
 }
-# Task supervision's overdue scan (tasks app): hourly by default; the tests' real worker runs it often.
-OVERDUE_SCAN_SECONDS = env.integer("OVERDUE_SCAN_SECONDS", 3600, minimum=1)
-CELERY_BEAT_SCHEDULE["tasks-overdue-scan"] = {"task": "tasks.scan_overdue", "schedule": float(OVERDUE_SCAN_SECONDS)}
 HEALTH_CHECK_TIMEOUT = env.integer("HEALTH_CHECK_TIMEOUT", 3, minimum=1)
 
 # --- Runtime-editable settings (admin → Constance) --------------------------------------------

@@ -140,7 +140,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return reverse("tasks:evidence", args=[evidence.pk])
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ProgressReportSerializer(serializers.ModelSerializer):
     org_name = serializers.CharField(source="org.name", read_only=True)
     by = serializers.CharField(source="by.username", read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)

@@ -133,12 +133,17 @@ class TaskViewSet(ScopedModelViewSet):
         return Response(serializers.TransitionSerializer(rows, many=True).data)
 
     @extend_schema(
-        methods=["GET"], responses=serializers.ReportSerializer(many=True), summary="Progress reports (进展填报)"
+        methods=["GET"],
+        responses=serializers.ProgressReportSerializer(many=True),
+        summary="Progress reports (进展填报)",
     )
     @extend_schema(
         methods=["POST"],
-        request={"multipart/form-data": serializers.ReportSerializer, "application/json": serializers.ReportSerializer},
-        responses={201: serializers.ReportSerializer},
+        request={
+            "multipart/form-data": serializers.ProgressReportSerializer,
+            "application/json": serializers.ProgressReportSerializer,
+        },
+        responses={201: serializers.ProgressReportSerializer},
         summary="File a progress report (lead, co-lead or partner organization)",
     )
     @action(detail=True, methods=["get", "post"])
@@ -147,9 +152,9 @@ class TaskViewSet(ScopedModelViewSet):
         if request.method == "GET":
             reports = task.reports.select_related("org", "by").prefetch_related("evidence")
             page = self.paginate_queryset(reports)
-            return self.get_paginated_response(serializers.ReportSerializer(page, many=True).data)
+            return self.get_paginated_response(serializers.ProgressReportSerializer(page, many=True).data)
         _check_upload(request)
-        payload = serializers.ReportSerializer(data=request.data)
+        payload = serializers.ProgressReportSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         report = services.file_report(
@@ -160,7 +165,7 @@ class TaskViewSet(ScopedModelViewSet):
             percent=data["percent"],
             files=request.FILES.getlist("files"),
         )
-        return Response(serializers.ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.ProgressReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=serializers.BoardSerializer, summary="督办看板: counts per lead organization")
     @action(detail=False, methods=["get"])

@@ -1,1 +1,0 @@
-"""Indicators, operating data, evaluations and budgets. Built by the outcomes issue."""

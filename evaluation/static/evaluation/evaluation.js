@@ -1,0 +1,52 @@
+// Behaviours of the outcome and budget pages. No inline handlers: everything is wired here.
+(function () {
+  "use strict";
+
+  document.addEventListener("change", (event) => {
+    const target = event.target;
+    if (target.matches("[data-autosubmit]")) target.form.submit();
+    if (target.matches("[data-year-nav]")) window.location.href = target.dataset.yearNav + target.value + "/";
+  });
+
+  const GRADE_COLORS = ["#198754", "#0d6efd", "#fd7e14", "#dc3545", "#adb5bd"];
+
+  function drawCharts(root) {
+    const source = root.querySelector("#chart-data") || document.getElementById("chart-data");
+    if (!source || typeof echarts === "undefined") return;
+    const data = JSON.parse(source.textContent);
+    const grades = document.getElementById("chart-grades");
+    if (grades) {
+      const chart = echarts.getInstanceByDom(grades) || echarts.init(grades);
+      chart.setOption({
+        color: GRADE_COLORS,
+        tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
+        legend: { bottom: 0 },
+        series: [{ type: "pie", radius: ["40%", "70%"], data: data.grades, label: { formatter: "{b}\n{c}" } }],
+      });
+    }
+    const domains = document.getElementById("chart-domains");
+    if (domains) {
+      const chart = echarts.getInstanceByDom(domains) || echarts.init(domains);
+      chart.setOption({
+        tooltip: { trigger: "axis" },
+        legend: { bottom: 0 },
+        grid: { left: 8, right: 16, top: 24, bottom: 48, containLabel: true },
+        xAxis: { type: "category", data: data.domains, axisLabel: { interval: 0, rotate: 20 } },
+        yAxis: { type: "value", name: data.labels.unit },
+        series: [
+          { name: data.labels.requested, type: "bar", data: data.requested, color: "#9ec5fe" },
+          { name: data.labels.recommended, type: "bar", data: data.recommended, color: "#0b4f8a" },
+          { name: data.labels.final, type: "bar", data: data.final, color: "#198754" },
+        ],
+      });
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", () => drawCharts(document));
+  window.addEventListener("resize", () => {
+    document.querySelectorAll(".chart").forEach((el) => {
+      const chart = typeof echarts !== "undefined" && echarts.getInstanceByDom(el);
+      if (chart) chart.resize();
+    });
+  });
+})();
