@@ -8,9 +8,10 @@ class PortfolioConfig(AppConfig):
     name = "portfolio"
     verbose_name = _("Portfolio core")
     default_auto_field = "django.db.models.BigAutoField"
+    nav_group_label = _("System administration")
 
     nav_items = (
-        NavItem(_("Home"), "home", order=0, icon="house"),
+        NavItem(_("Home"), "home", order=0, icon="house", grouped=False),
         NavItem(_("System status"), "health", roles=frozenset({"manager"}), order=900, icon="heart-pulse"),
         NavItem(_("Reference data"), "admin:index", roles=frozenset({"manager"}), order=910, icon="gear"),
     )

@@ -1,9 +1,10 @@
 """Navigation and home-page panels contributed by each app.
 
 ``portfolio`` imports no other app, yet its layout shows every app's pages. Each app's AppConfig
-declares ``nav_items`` (menu entries, by role) and may define ``home_panels(request)`` (cards on
-the signed-in user's home page); this module collects them from the installed apps, the way
-Django itself discovers admin modules, without an import across the layers.
+declares ``nav_items`` (menu entries, by role; several of one app visible to a role fold into a
+dropdown) and may define ``home_panels(request)`` (cards on the signed-in user's home page);
+this module collects them from the installed apps, the way Django itself discovers admin
+modules, without an import across the layers.
 """
 
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ class NavItem:
     roles: frozenset = ALL_ROLES
     order: int = 100
     icon: str = ""
+    grouped: bool = True  # False: always its own menu entry (e.g. Home)
 
 
 @dataclass
@@ -41,12 +43,15 @@ def _role(user) -> str | None:
 
 
 def nav_items(request) -> list[dict]:
+    """The menu for this user: each app's visible entries, as one dropdown per app when it has
+    several for this role (labelled ``nav_group_label`` or the app's verbose name), else flat."""
     user = request.user
     if not user.is_authenticated:
         return []
     role = _role(user)
-    entries = []
+    groups = []
     for config in apps.get_app_configs():
+        entries = []
         for item in getattr(config, "nav_items", ()):
             if role not in item.roles:
                 continue
@@ -56,11 +61,23 @@ def nav_items(request) -> list[dict]:
                 continue
             active = request.path == url if url == "/" else request.path.startswith(url)
             entries.append({"label": item.label, "url": url, "icon": item.icon, "active": active, "order": item.order})
+            if not item.grouped:
+                groups.append([entries.pop()])
+        if entries:
+            label = getattr(config, "nav_group_label", config.verbose_name)
+            groups.append(entries if len(entries) == 1 else [{"label": label, "children": entries}])
+    flat = [entry for group in groups for entry in group]
+    leaves = [leaf for entry in flat for leaf in entry.get("children", [entry])]
     # Of entries nested under one another (/projects/ and /projects/queue/), only the closest is active.
-    matching = [entry["url"] for entry in entries if entry["active"]]
-    for entry in entries:
-        entry["active"] = entry["active"] and len(entry["url"]) == max(map(len, matching))
-    return sorted(entries, key=lambda entry: entry["order"])
+    matching = [leaf["url"] for leaf in leaves if leaf["active"]]
+    for leaf in leaves:
+        leaf["active"] = leaf["active"] and len(leaf["url"]) == max(map(len, matching))
+    for entry in flat:
+        if "children" in entry:
+            entry["children"].sort(key=lambda child: child["order"])
+            first = entry["children"][0]
+            entry.update(order=first["order"], icon=first["icon"], active=any(c["active"] for c in entry["children"]))
+    return sorted(flat, key=lambda entry: entry["order"])
 
 
 def home_panels(request) -> list[Panel]:

@@ -10,7 +10,7 @@ class ProjectsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     nav_items = (
-        NavItem(_("Projects"), "projects:list", order=10, icon="folder2-open"),
+        NavItem(_("Project library"), "projects:list", order=10, icon="folder2-open"),
         NavItem(_("Approval queue"), "projects:queue", roles=frozenset({"manager"}), order=11, icon="inbox"),
     )
 

@@ -7,6 +7,7 @@ from portfolio.navigation import NavItem
 class TasksConfig(AppConfig):
     name = "tasks"
     verbose_name = _("Key tasks")
+    nav_group_label = _("Task supervision")
     default_auto_field = "django.db.models.BigAutoField"
 
     nav_items = (

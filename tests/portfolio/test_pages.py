@@ -63,3 +63,14 @@ def test_an_unknown_page_is_a_chinese_404(client, owner):
     client.force_login(owner)
     response = client.get("/no-such-page/")
     assert response.status_code == 404
+
+
+def test_a_role_with_several_entries_of_one_app_gets_one_dropdown(client, manager, owner):
+    client.force_login(manager)
+    html = client.get("/health/").content.decode()
+    assert html.count('class="nav-link dropdown-toggle active"') == 1  # 系统管理, holding 系统状态
+    assert 'class="dropdown-item active" href="/health/"' in html
+    assert "系统管理" in html
+    client.force_login(owner)
+    html = client.get("/").content.decode()
+    assert 'class="nav-link active" href="/"' in html  # Home is never folded

@@ -231,9 +231,9 @@ def test_menu_entries_by_role(client, owner, manager, reviewer):
     assert 'href="/projects/"' in nav and 'href="/projects/queue/"' not in nav
     client.force_login(manager)
     nav = client.get("/projects/queue/").content.decode()
-    # Only the closest menu entry is marked active (not 项目管理 too).
-    assert re.search(r'class="nav-link active" href="/projects/queue/"', nav)
-    assert not re.search(r'class="nav-link active" href="/projects/"', nav)
+    # The manager's project entries fold into one dropdown; only the closest entry is active.
+    assert re.search(r'class="dropdown-item active" href="/projects/queue/"', nav)
+    assert not re.search(r'class="dropdown-item active" href="/projects/"', nav)
     client.force_login(reviewer)
     assert "分配给我的预审项目" in client.get("/").content.decode()
 
