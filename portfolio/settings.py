@@ -199,6 +199,8 @@ REST_FRAMEWORK = {
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
 }
+# The empty choice of every filter drop-down, on the pages: "全部" rather than "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 SPECTACULAR_SETTINGS = {
     "TITLE": "城市数字化转型项目赋能平台 API",
     "DESCRIPTION": "REST API of the city digital-transformation project platform. "

@@ -133,10 +133,11 @@ class Task(RulesModel):
             ),
         ]
         indexes = [
-            # The board: counts per lead organization by light and status, read from the index alone.
+            # The board: counts per lead organization by light and status, and the oldest due date
+            # (how late a bureau is), read from the index alone.
             # (The counts are key columns, not INCLUDE ones, so SQLite builds the same index.)
             models.Index(
-                fields=["lead_org", "light", "status", "open_warning_count", "open_notice_count"],
+                fields=["lead_org", "light", "status", "open_warning_count", "open_notice_count", "due_date"],
                 name="task_board_idx",
             ),
             models.Index(fields=["status", "due_date"], name="task_status_due_idx"),

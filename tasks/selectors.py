@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import Count, F, Min, Prefetch, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -48,29 +48,49 @@ def board_queryset(tasks):
     return (
         tasks.order_by()
         .values_list("lead_org", "lead_org__name", "light", "status")
-        .annotate(n=Count("light"), warnings=Sum("open_warning_count"), notices=Sum("open_notice_count"))
+        .annotate(
+            n=Count("light"),
+            warnings=Sum("open_warning_count"),
+            notices=Sum("open_notice_count"),
+            oldest_due=Min("due_date"),
+        )
     )
 
 
-def board(tasks) -> dict:
-    """Per lead organization: tasks by light and status, open warnings and notices (DESIGN.md)."""
+def board(tasks, *, today: date | None = None) -> dict:
+    """Per lead organization: tasks by light and status, open warnings and notices (DESIGN.md),
+    and how late its most overdue red task is (``max_days_overdue``, None when nothing is red)."""
+    today = today or timezone.localdate()
 
     def counts(**extra):
-        return {**extra, **dict.fromkeys(BOARD_COUNTS, 0), "statuses": dict.fromkeys(Status.values, 0)}
+        return {
+            **extra,
+            **dict.fromkeys(BOARD_COUNTS, 0),
+            "max_days_overdue": None,
+            "statuses": dict.fromkeys(Status.values, 0),
+        }
 
     rows, totals = {}, counts()
-    for org, name, light, status, n, warnings, notices in board_queryset(tasks):
+    for org, name, light, status, n, warnings, notices, oldest_due in board_queryset(tasks):
         entry = rows.get(org) or rows.setdefault(org, counts(org=org, org_name=name))
+        late = (today - oldest_due).days if light == "red" and oldest_due and oldest_due < today else None
         for target in (entry, totals):
             target[light] += n
             target["total"] += n
             target["open_warnings"] += warnings
             target["open_notices"] += notices
             target["statuses"][status] += n
+            if late is not None:
+                target["max_days_overdue"] = max(late, target["max_days_overdue"] or 0)
     result = sorted(rows.values(), key=lambda r: (-r["red"], -r["yellow"], r["org_name"]))
     for entry in result:
         entry["status_counts"] = [entry["statuses"][s] for s in Status.values]  # column order, for the pages
     return {"rows": result, "totals": totals}
+
+
+def most_overdue(tasks, *, limit: int = 15):
+    """The red tasks that are latest, oldest due date first: the board's one-click list."""
+    return tasks.filter(light="red").select_related("lead_org").order_by("due_date", "pk")[:limit]
 
 
 def warnings_over_time(tasks, *, days: int = 90, today: date | None = None) -> dict:

@@ -292,6 +292,7 @@ def board(request):
     context = {
         "filter": filterset,
         "data": selectors.board(tasks),
+        "most_overdue": selectors.most_overdue(tasks),
         "query": _querystring(request),
         "refreshed_at": timezone.localtime(),
         "statuses": Status.choices,

@@ -222,6 +222,9 @@ class BoardCountsSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     open_warnings = serializers.IntegerField()
     open_notices = serializers.IntegerField()
+    max_days_overdue = serializers.IntegerField(
+        allow_null=True, help_text="Days the most overdue red task is past its due date (null: none is red)."
+    )
     statuses = serializers.DictField(child=serializers.IntegerField(), help_text=f"Counts by status: {Status.values}")
 
 

@@ -120,6 +120,18 @@ def test_board_counts_by_lead_organization_and_light(
     assert api.as_(owner).get("/api/v1/tasks/board/").data["totals"]["total"] == 3  # only what it sees
 
 
+def test_the_board_says_how_late_each_bureau_is(api, make_task, transport_bureau, health_bureau, supervisor):
+    make_task(transport_bureau, due_in=-3, assigned_days_ago=30, status=Status.IN_PROGRESS)
+    make_task(transport_bureau, due_in=-12, assigned_days_ago=40, status=Status.IN_PROGRESS)
+    make_task(health_bureau, due_in=20, status=Status.ACKNOWLEDGED)
+    run_scan()
+    board = api.as_(supervisor).get("/api/v1/tasks/board/").data
+    rows = {row["org_name"]: row for row in board["rows"]}
+    assert rows["临江市交通运输局"]["max_days_overdue"] == 12
+    assert rows["临江市卫生健康委员会"]["max_days_overdue"] is None
+    assert board["totals"]["max_days_overdue"] == 12
+
+
 def test_the_task_list_filters_by_light_and_status(api, make_task, transport_bureau, supervisor):
     make_task(transport_bureau, due_in=-3, assigned_days_ago=30, status=Status.IN_PROGRESS)
     make_task(transport_bureau, due_in=60)

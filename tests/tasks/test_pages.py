@@ -46,6 +46,20 @@ def test_the_board_shows_counts_per_bureau_and_refreshes_them_with_htmx(
     )
 
 
+def test_one_click_from_the_board_opens_a_late_task_with_its_history(
+    signed_in, make_task, transport_bureau, supervisor
+):
+    late = make_task(transport_bureau, due_in=-9, assigned_days_ago=30, status=Status.IN_PROGRESS)
+    make_task(transport_bureau, due_in=30, status=Status.ACKNOWLEDGED)
+    run_scan()
+    client = signed_in(supervisor)
+    html = client.get("/tasks/board/").content.decode()
+    assert 'data-testid="most-overdue"' in html and "逾期最久的任务" in html
+    assert f'href="/tasks/{late.pk}/"' in html and "9 天" in html
+    detail = client.get(f"/tasks/{late.pk}/").content.decode()
+    assert late.title in detail
+
+
 def test_owners_do_not_get_the_board_but_see_their_tasks(signed_in, make_task, transport_bureau, health_bureau, owner):
     mine = make_task(transport_bureau, title="公交电子站牌覆盖")
     theirs = make_task(health_bureau, title="出生一件事")
