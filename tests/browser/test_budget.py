@@ -74,7 +74,8 @@ def test_finance_simulates_a_stricter_policy_and_adjusts_a_line(finance, budget_
 
 def test_owner_sees_its_outcomes_in_chinese(owner, budget_year, sign_in, screenshot, live_server):
     page = sign_in(owner)
-    page.click("text=运营绩效")
+    page.click("nav >> text=绩效与预算")  # the menu's dropdown
+    page.click("nav .dropdown-menu >> text=运营绩效")
     page.wait_for_load_state("networkidle")
     assert "公交到站实时预报系统" in page.content() and "全民健康信息平台运维" not in page.content()
     page.click("text=公交到站实时预报系统")
