@@ -7,6 +7,9 @@ from projects import selectors
 from projects.lifecycle import MANAGER_QUEUE_STAGES, Stage
 from projects.permissions import acting_role
 from projects.prereview import selectors as prereview_selectors
+from projects.prereview.models import ExpertReview
+
+Status = ExpertReview.Status
 
 OWNER_DESK_SIZE = 6
 
@@ -54,8 +57,8 @@ def home_panels(request) -> list[Panel]:
                 title=_("Proposals assigned to me"),
                 template="projects/panels/reviewer.html",
                 context={
-                    "to_review": list(reviews.filter(status="assigned", prereview__closed_at__isnull=True)[:6]),
-                    "submitted": reviews.filter(status="submitted").count(),
+                    "to_review": list(reviews.filter(status=Status.ASSIGNED, prereview__closed_at__isnull=True)[:6]),
+                    "submitted": reviews.filter(status=Status.SUBMITTED).count(),
                 },
                 order=10,
             )

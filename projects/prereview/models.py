@@ -24,6 +24,7 @@ from django.utils.translation import pgettext_lazy
 from rules.contrib.models import RulesModelBase, RulesModelMixin
 
 from portfolio.models import OrgScopedQuerySet, Role
+from projects import permissions as project_perms
 from projects.prereview import permissions as perms
 
 
@@ -155,7 +156,7 @@ class PreReviewQuerySet(models.QuerySet):
         return self.filter(closed_at__isnull=True)
 
 
-class PreReview(models.Model):
+class PreReview(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     """One round of pre-review of a project, from ``start_review`` to the decision that ends it."""
 
     project = models.ForeignKey(
@@ -206,6 +207,7 @@ class PreReview(models.Model):
             )
         ]
         indexes = [models.Index(fields=["closed_at", "recommendation"], name="prereview_queue_idx")]
+        rules_permissions = project_perms.RECORDS  # written by the services only, read in the admin
 
     def __str__(self):
         return f"{self.project_id} {self.opened_at:%Y-%m-%d}"
@@ -292,7 +294,7 @@ def assigned_to(user, project_ref="pk"):
     return Exists(ExpertReview.objects.filter(project=OuterRef(project_ref), reviewer=user))
 
 
-class RedLineOverride(models.Model):
+class RedLineOverride(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     """A manager's written decision that a red line does not block this round's approval."""
 
     prereview = models.ForeignKey(
@@ -312,6 +314,7 @@ class RedLineOverride(models.Model):
         verbose_name_plural = _("red-line overrides")
         ordering = ["at", "pk"]
         constraints = [models.UniqueConstraint(fields=["prereview", "rule"], name="red_line_override_once_per_round")]
+        rules_permissions = project_perms.RECORDS  # written by the services only, read in the admin
 
     def __str__(self):
         return f"{self.prereview_id} {self.rule_id}"

@@ -22,6 +22,12 @@ def keeps_prereview(user) -> bool:
     return acting_role(user) == "manager"
 
 
+def reviewer_conflict(reviewer, project) -> bool:
+    """A reviewer of the proposing organization (or of one below it) may not review its proposal."""
+    org = reviewer.organization
+    return org is not None and org.is_within(project.owner_org)
+
+
 def reads_reports(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.sees_whole_region)
 

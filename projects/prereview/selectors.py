@@ -17,7 +17,7 @@ from projects.prereview.models import (
     ReviewRule,
     RuleVersion,
 )
-from projects.prereview.services import reviewer_conflict
+from projects.prereview.permissions import reads_reports, reviewer_conflict
 
 SUBMITTED = Q(reviews__status=ExpertReview.Status.SUBMITTED)
 
@@ -33,13 +33,13 @@ def rounds_of(project: Project):
 def report_of(project: Project, round_id=None) -> tuple[PreReview | None, dict | None]:
     """The round to show (the open one, else the latest, or the one asked for) and its report: live
     while the round is open, as frozen once it closed."""
-    rounds = rounds_of(project)
+    rounds = report.rounds().filter(project=project).order_by("-opened_at", "-pk")
     chosen = rounds.filter(pk=round_id).first() if round_id else rounds.filter(closed_at__isnull=True).first()
     chosen = chosen or rounds.first()
     if chosen is None:
         return None, None
     if chosen.is_open:
-        return chosen, report.assess(report.rounds().get(pk=chosen.pk)).as_dict()
+        return chosen, report.assess(chosen).as_dict()
     return chosen, chosen.final
 
 
@@ -185,8 +185,6 @@ def rule_with_versions(pk: int) -> ReviewRule:
 def project_card(user, project: Project) -> dict | None:
     """What the project page shows of pre-review: for the office (and whoever reads reports) the
     live assessment of the open round, or the latest round's outcome; for a reviewer, its review."""
-    from projects.prereview.permissions import reads_reports
-
     if reads_reports(user):
         if project.stage == Stage.PREREVIEW:
             assessment = open_assessment(project)

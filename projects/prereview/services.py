@@ -39,7 +39,7 @@ from projects.prereview.models import (
     ReviewRule,
     RuleVersion,
 )
-from projects.prereview.permissions import keeps_prereview
+from projects.prereview.permissions import keeps_prereview, reviewer_conflict
 
 RULE_FIELDS = ("name", "description", "conditions", "criterion", "points", "red_line")
 REASON_MIN_LENGTH = 10
@@ -74,10 +74,13 @@ def open_round(project: Project, *, by, at=None, transition=None) -> PreReview:
 
 
 def open_round_of(project: Project, *, by) -> PreReview:
-    """The project's open round; one is opened for a project in pre-review without one (a project
-    that entered pre-review before rounds existed). The caller holds the project's lock."""
-    prereview = PreReview.objects.open().filter(project=project).first()
-    return prereview or open_round(project, by=by)
+    """The project's open round, read for assessment (``report.rounds``); one is opened for a project
+    in pre-review without one (a project that entered pre-review before rounds existed). The caller
+    holds the project's lock."""
+    prereview = report.rounds().open().filter(project=project).first()
+    if prereview is None:
+        prereview = report.rounds().get(pk=open_round(project, by=by).pk)
+    return prereview
 
 
 def _check(prereview: PreReview, project: Project) -> None:
@@ -88,7 +91,8 @@ def _check(prereview: PreReview, project: Project) -> None:
 
 
 def refresh(prereview: PreReview, rules=None) -> report.Assessment:
-    """Assess the round now and store what the manager's queue shows."""
+    """Assess the round now (re-read: its reviews or overrides may have just changed) and store what
+    the manager's queue shows."""
     assessment = report.assess(report.rounds().get(pk=prereview.pk), rules=rules)
     _store(assessment)
     return assessment
@@ -127,12 +131,6 @@ def rescore(project: Project, *, by) -> report.Assessment:
 
 
 # --- Expert reviews -------------------------------------------------------------------------------
-
-
-def reviewer_conflict(reviewer: User, project: Project) -> bool:
-    """A reviewer of the proposing organization (or of one below it) may not review its proposal."""
-    org = reviewer.organization
-    return org is not None and org.is_within(project.owner_org)
 
 
 def assign_reviewer(project: Project, reviewer: User, *, by) -> ExpertReview:
@@ -318,7 +316,7 @@ def override_red_line(project: Project, rule: ReviewRule, *, by, reason: str) ->
                 {"reason": _("Write the reason for overriding (at least %(n)d characters).") % {"n": REASON_MIN_LENGTH}}
             )
         prereview = open_round_of(project, by=by)
-        assessment = report.assess(report.rounds().get(pk=prereview.pk))
+        assessment = report.assess(prereview)
         hit = next((h for h in assessment.standing if h.rule_id == rule.pk), None)
         if hit is None:
             overridden = any(h.rule_id == rule.pk for h, _o in assessment.overridden)
@@ -426,8 +424,8 @@ def start_review_opens_round(ctx) -> None:
 def red_lines_cleared(ctx) -> dict:
     """``approve``: refused while a red line stands that no manager has overridden. The report the
     decision rests on is kept in ``ctx.prereview`` for the gate record."""
-    prereview = open_round_of(ctx.project, by=ctx.by)
-    assessment = refresh(prereview)
+    # Assessed, not stored: the decision closes the round (and a refusal rolls everything back).
+    assessment = report.assess(open_round_of(ctx.project, by=ctx.by))
     ctx.prereview = assessment.frozen()
     if not assessment.standing:
         return {}
@@ -446,13 +444,15 @@ def red_lines_cleared(ctx) -> dict:
 def close_round(ctx) -> None:
     """Every decision that ends pre-review (approve, return, reject, terminate) closes the round
     with its report frozen as it stood."""
-    prereview = PreReview.objects.open().filter(project=ctx.project).first()
-    if prereview is None:
-        return
-    report_ = ctx.prereview or report.assess(report.rounds().get(pk=prereview.pk)).frozen()
-    final = as_closed(report_, at=ctx.record.at, outcome=ctx.action, stage=ctx.to_stage)
-    prereview.closed_at, prereview.outcome, prereview.final = ctx.record.at, ctx.action, final
-    prereview.save(update_fields=["closed_at", "outcome", "final"])
+    if ctx.prereview is None:  # return, reject, terminate: assess the round now, if there is one
+        prereview = report.rounds().open().filter(project=ctx.project).first()
+        if prereview is None:
+            return
+        ctx.prereview = report.assess(prereview).frozen()
+    final = as_closed(ctx.prereview, at=ctx.record.at, outcome=ctx.action, stage=ctx.to_stage)
+    PreReview.objects.open().filter(project=ctx.project).update(
+        closed_at=ctx.record.at, outcome=ctx.action, final=final
+    )
     ctx.prereview = final  # what the approval gate record freezes
 
 

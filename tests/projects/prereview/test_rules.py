@@ -151,3 +151,31 @@ def test_the_rule_editor_adds_and_versions_rules_and_shows_refusals(client, mana
     assert client.get("/projects/review-rules/").status_code == 200  # read-only for everyone signed in
     assert client.post(f"/projects/review-rules/{rule.pk}/", form).status_code == 403
     assert client.get("/projects/review-rules/new/").status_code == 403
+
+
+def test_the_admin_edits_a_rule_as_a_new_version_and_refuses_a_bad_one(client, manager):
+    rule = ReviewRule.objects.get(versions__name="质保期少于12个月")
+    client.force_login(manager)
+    url = f"/admin/projects/reviewrule/{rule.pk}/change/"
+    assert client.get("/admin/projects/reviewrule/").status_code == 200
+    form = {
+        "name": "质保期少于18个月",
+        "description": "",
+        "conditions": '[{"fact": "warranty_months", "operator": "<", "value": 18}]',
+        "criterion": "compliance",
+        "points": "0",
+        "red_line": "on",
+        "is_active": "on",
+        "note": "提高质保要求",
+        "versions-TOTAL_FORMS": "0",
+        "versions-INITIAL_FORMS": "1",
+    }
+    bad = client.post(url, {**form, "conditions": '[{"fact": "warranty", "operator": "<", "value": 18}]'})
+    assert bad.status_code == 200 and "未知的字段或事实“warranty”" in bad.content.decode()
+    assert client.post(url, form).status_code == 302
+    rule.refresh_from_db()
+    assert rule.version == 2 and rule.current.conditions[0]["value"] == 18 and rule.current.created_by == manager
+    assert rule.versions.get(number=1).name == "质保期少于12个月"
+    assert client.get(f"/admin/projects/reviewrule/{rule.pk}/delete/").status_code == 403
+    for model in ("prereview", "expertreview", "redlineoverride"):
+        assert client.get(f"/admin/projects/{model}/").status_code == 200, model
