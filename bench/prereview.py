@@ -16,23 +16,13 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from bench.harness import timed
+from bench.projects import Rollback, client_for
 
 SCALE = {"projects": 10000, "systems": 5000}
 QUEUE = 200
 REWRITES = 7
-
-
-class Rollback(Exception):
-    """Raised to undo what the benchmark wrote, so the seeded database can be reused."""
-
-
-def _client(user):
-    client = APIClient(HTTP_HOST="localhost")
-    client.force_authenticate(user)
-    return client
 
 
 def run(ctx):
@@ -119,7 +109,7 @@ def _run(ctx):
 
     # 2. The report, live, against reading the stored round it is built from.
     project = Project.objects.get(code="BENCH-PR-00001")
-    api = _client(manager)
+    api = client_for(manager)
     url = f"/api/v1/projects/{project.pk}/prereview/"
     with CaptureQueriesContext(connection) as queries:
         response = api.get(url)

@@ -365,8 +365,8 @@ MILESTONES = ["需求调研与方案设计", "招标采购", "系统开发与部
 
 
 def seed_projects(demo: DemoCity) -> None:
-    _owner_accounts(demo)
-    prereview_demo.reviewer_accounts(demo)
+    demo_accounts(demo, OWNERS, Role.OWNER)
+    demo_accounts(demo, prereview_demo.REVIEWERS, Role.REVIEWER)
     manager = demo.users["manager"]
     systems = {system.name: system for system in demo.systems}
     counts = {}
@@ -382,15 +382,16 @@ def seed_projects(demo: DemoCity) -> None:
     demo.say(f"  {len(PROJECTS)} projects ({summary}), {len(OWNERS)} more owner accounts\n")
 
 
-def _owner_accounts(demo: DemoCity) -> None:
+def demo_accounts(demo: DemoCity, accounts, role: str) -> None:
+    """Accounts ``(username, name, organization name)`` of ``role``, with the demo's password."""
     # Hashed once: the demo accounts share one password anyway, and hashing it 22 times costs seconds.
     hashed = make_password(demo.password)
-    for username, name, org in OWNERS:
+    for username, name, org in accounts:
         user = User(
             username=username,
             name=name,
             organization=demo.orgs[org],
-            role=Role.OWNER,
+            role=role,
             email=f"{username}@linjiang.example",
         )
         user.password = hashed

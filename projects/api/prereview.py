@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from portfolio.api.viewsets import ScopedModelViewSet
 from portfolio.models import Role, User
+from projects.api.serializers import VisibleProjectFieldMixin
 from projects.filters import OrderingFilter
 from projects.models import Project
 from projects.prereview import facts, selectors, services
@@ -240,18 +241,11 @@ class ExpertReviewSerializer(serializers.ModelSerializer):
         extra_kwargs = {"opinion": {"required": False}, "comment": {"required": False}}
 
 
-class AssignSerializer(serializers.Serializer):
+class AssignSerializer(VisibleProjectFieldMixin, serializers.Serializer):
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none(), label=gettext_lazy("project"))
     reviewer = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(role=Role.REVIEWER), label=gettext_lazy("reviewer")
     )
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["project"].queryset = Project.objects.visible_to(request.user)
-        return fields
 
 
 class ReviewInputSerializer(serializers.Serializer):

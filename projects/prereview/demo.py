@@ -14,10 +14,8 @@ then dated back to when they would have happened.
 import random
 from datetime import date, timedelta
 
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from portfolio.models import Role, User
 from projects.prereview import report, services
 from projects.prereview.models import Criterion, ExpertReview, Opinion, PreReview, RedLineOverride
 
@@ -36,24 +34,9 @@ COMMENTS = {
 SCORES = {Opinion.PASS: (7, 9), Opinion.REVISE: (5, 7), Opinion.REJECT: (3, 5)}
 
 
-def reviewer_accounts(demo) -> None:
-    hashed = make_password(demo.password)
-    for username, name, org in REVIEWERS:
-        user = User(
-            username=username,
-            name=name,
-            organization=demo.orgs[org],
-            role=Role.REVIEWER,
-            email=f"{username}@linjiang.example",
-        )
-        user.password = hashed
-        user.save()
-        demo.users[username] = user
-
-
 def _at(day: date, hour: int):
     """That moment, or an hour ago if it would be later (the last stories end today)."""
-    from projects.demo import moment_on
+    from projects.demo import moment_on  # projects.demo imports this module
 
     return min(moment_on(day, hour), timezone.now() - timedelta(hours=1))
 
@@ -85,8 +68,9 @@ def _review(story, reviewer: str, opinion: str | None, comment: str = "", *, ass
 
 
 def _override(story, reason: str, day: date) -> None:
+    """The office overrides the "needs an expert review" red line (the demo's reasons say why)."""
     assessment = services.refresh(PreReview.objects.open().get(project=story.project))
-    for hit in assessment.standing:
+    for hit in (hit for hit in assessment.standing if hit.is_about_process):
         override = services.override_red_line(story.project, hit.version.rule, by=story.manager, reason=reason)
         RedLineOverride.objects.filter(pk=override.pk).update(at=_at(day, 17))
 

@@ -125,8 +125,11 @@ def rescore(project: Project, *, by) -> report.Assessment:
         project = _locked(project)
         _office_only(by)
         _in_prereview(project, by, "rescore", gettext_lazy("Score again"))
-        prereview = open_round_of(project, by=by)
-        _check(prereview, project)
+        prereview = PreReview.objects.open().filter(project=project).first()
+        if prereview is None:
+            prereview = open_round(project, by=by)  # checked just now
+        else:
+            _check(prereview, project)
         return refresh(prereview)
 
 

@@ -19,18 +19,6 @@ BUS_REWRITE = {
 
 
 @pytest.fixture
-def bus_system(transport_bureau):
-    """公交电子站牌与实时公交系统 of the 交通局: what the rewrite rebuilds."""
-    return factories.system(
-        transport_bureau,
-        name="公交电子站牌与实时公交系统",
-        domain_=factories.domain("livable"),
-        description="公交车辆实时定位、到站预报和电子站牌信息发布。",
-        functions=["公交车辆实时定位", "到站时间预报", "电子站牌信息发布", "公交线路查询"],
-    )
-
-
-@pytest.fixture
 def rewrite(transport_bureau, plan, bus_system):
     """A submitted 交通局 proposal that rebuilds the bus system in other words."""
     return pf.project(

@@ -217,3 +217,41 @@ def test_reviewer_pages_list_assignments_and_submit_through_the_form(client, man
     assert (review.opinion, review.comment) == ("revise", "请补充")
     client.force_login(manager)
     assert client.post(f"/projects/reviews/{review.pk}/", {**form, "submit": ""}).status_code == 403
+
+
+def test_review_and_rule_lists_cost_the_same_at_ten_times_the_rows(api, manager, in_review, city):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects.prereview import services as prereview
+
+    experts = [factories.user(Role.REVIEWER, name=f"专家{n}") for n in range(12)]
+
+    def grow(n):
+        for i in range(n):
+            project = in_review(name=f"项目{i}{n}", functions=f"功能{i}{n}甲\n功能{i}{n}乙")
+            for expert in experts[:2]:
+                prereview.assign_reviewer(project, expert, by=manager)
+            condition = [{"fact": "beneficiaries", "operator": "gt", "value": 1000 * (i + n)}]
+            prereview.create_rule(
+                by=manager, name=f"规则{i}{n}", conditions=condition, criterion="impact", points=1, red_line=False
+            )
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert api.as_(manager).get(url).status_code == 200
+        return len(queries)
+
+    grow(1)
+    few = count("/api/v1/reviews/?page_size=100"), count("/api/v1/review-rules/?page_size=100")
+    grow(9)
+    assert (count("/api/v1/reviews/?page_size=100"), count("/api/v1/review-rules/?page_size=100")) == few
+
+
+def test_a_reviewer_cannot_open_another_reviewers_review_page(client, manager, reviewer, other_reviewer, in_review):
+    from projects.prereview import services as prereview
+
+    review = prereview.assign_reviewer(in_review(), other_reviewer, by=manager)
+    client.force_login(reviewer)
+    assert client.get(f"/projects/reviews/{review.pk}/").status_code == 404
+    assert client.post(f"/projects/reviews/{review.pk}/", {"submit": ""}).status_code == 404
