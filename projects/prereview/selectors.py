@@ -43,6 +43,10 @@ def report_of(project: Project, round_id=None) -> tuple[PreReview | None, dict |
     return chosen, chosen.final
 
 
+def open_round(project: Project) -> PreReview | None:
+    return PreReview.objects.open().filter(project=project).first()
+
+
 def open_assessment(project: Project) -> report.Assessment | None:
     """The live assessment of the project's open round (None without one)."""
     prereview = report.rounds().open().filter(project=project).first()

@@ -61,7 +61,8 @@ def _report_page(request, project, *, status=200, assign_form=None, override_for
         "rounds": list(selectors.rounds_of(project)),
         "evidence": selectors.evidence(data) if data else None,
         "criteria": Criterion.choices,
-        "can_act": office and (live or project.stage == Stage.PREREVIEW),
+        # The office acts on the open round (or scores a proposal in pre-review that has none yet).
+        "can_act": office and project.stage == Stage.PREREVIEW and (prereview is None or prereview.is_open),
     }
     if context["can_act"]:
         context["assign_form"] = assign_form or AssignForm(
@@ -111,8 +112,7 @@ def rescore(request, pk):
 def assign(request, pk):
     project = _visible_project(request, pk)
     _office_only(request)
-    prereview, _data = selectors.report_of(project)
-    form = AssignForm(request.POST, reviewers=selectors.eligible_reviewers(project, prereview))
+    form = AssignForm(request.POST, reviewers=selectors.eligible_reviewers(project, selectors.open_round(project)))
     if form.is_valid():
         reviewer = get_object_or_404(User, pk=form.cleaned_data["reviewer"])
         try:

@@ -9,6 +9,7 @@ from projects import services
 from projects.lifecycle import Stage
 from projects.prereview import selectors
 from projects.prereview import services as prereview
+from projects.prereview.facts import FACTS
 from projects.prereview.models import PreReview
 from tests import factories
 from tests.projects import factories as pf
@@ -26,6 +27,9 @@ def test_starting_the_review_of_a_rewrite_shows_the_duplicate_with_shared_functi
     start(rewrite, manager)
     report = api.as_(manager).get(f"/api/v1/projects/{rewrite.pk}/prereview/").json()
     assert set(report) >= DESIGN_KEYS
+    # Which inputs: every fact a rule may test, with the value this proposal shows.
+    assert [fact["name"] for fact in report["facts"]] == list(FACTS)
+    assert {f["name"]: f["value_label"] for f in report["facts"]}["budget_requested"] == "4,200,000.00 元"
     duplicate = report["duplicate"]
     assert duplicate["verdict"] == "duplicate"
     main = duplicate["main_match"]
