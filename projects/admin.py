@@ -64,3 +64,7 @@ class GateRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Pre-review: rules (edited through the service, so each edit is a new version) and its records.
+from projects.prereview import admin as prereview_admin  # noqa: E402, F401

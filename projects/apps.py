@@ -12,6 +12,11 @@ class ProjectsConfig(AppConfig):
     nav_items = (
         NavItem(_("Project library"), "projects:list", order=10, icon="folder2-open"),
         NavItem(_("Approval queue"), "projects:queue", roles=frozenset({"manager"}), order=11, icon="inbox"),
+        NavItem(
+            _("Pre-review"), "projects:prereview-queue", roles=frozenset({"manager"}), order=12, icon="clipboard-check"
+        ),
+        NavItem(_("Review rules"), "projects:rules", roles=frozenset({"manager"}), order=13, icon="sliders"),
+        NavItem(_("My reviews"), "projects:reviews", roles=frozenset({"reviewer"}), order=12, icon="pencil-square"),
     )
 
     def home_panels(self, request):

@@ -22,6 +22,7 @@ from portfolio.models import Notification, Role, User
 from projects import services
 from projects.lifecycle import Action, AttachmentKind, Stage
 from projects.models import Attachment, GateRecord, Project, TransitionRecord
+from projects.prereview import demo as prereview_demo
 
 # Owner accounts for the organizations that run projects (beside the core's owner and owner2).
 OWNERS = [
@@ -77,6 +78,7 @@ class P:
     comment: str = ""  # the comment of the action that brought it to its stage (return, reject …)
     cut: Decimal = Decimal("1.00")  # approved budget as a share of the requested one
     story: str = ""  # variations: "resubmitted", "rectified", "late"
+    # pre-review (projects.prereview.demo): "reviews" [(reviewer, opinion or None, comment?)], "override" reason
     extra: dict = field(default_factory=dict)
 
 
@@ -181,7 +183,8 @@ PROJECTS = [
       ["检查检验结果共享", "互认规则管理", "重复检查提醒"], 1800000, 24, "rs", ("临江市全民健康信息平台",)),
     P(Stage.IMPLEMENTING, "临江市政务服务和数据管理局", "safety", "政务云安全防护体系建设", 560,
       "建设政务云安全态势感知、数据库审计，完成等级保护测评整改，保障政务数据安全。",
-      ["云安全态势感知", "数据库审计", "等级保护测评整改"], 3000, 36, "r"),
+      ["云安全态势感知", "数据库审计", "等级保护测评整改"], 3000, 36, "r",
+      extra={"override": "等级保护测评整改属法定要求，整改方案已经省委网信办组织专家论证，不再重复组织专家评审。"}),
     # --- approved ---------------------------------------------------------------------------------
     P(Stage.APPROVED, "临江市市场监督管理局", "governance", "城市信用“一张网”", 240,
       "归集各部门信用信息，提供信用报告在线查询和信用承诺管理，支撑信用分级分类监管。",
@@ -204,28 +207,34 @@ PROJECTS = [
     # Rebuilds 公交电子站牌与实时公交系统 in other words.
     P(Stage.PREREVIEW, "临江市交通运输局", "livable", "公交到站信息服务提升工程", 420,
       "为方便市民候车出行，采集公交车辆GPS位置，预测车辆到站时间，在站台电子显示屏和手机端发布实时到站信息，并提供线路及换乘查询。",
-      ["公交车GPS位置采集", "车辆到站时间预测", "站台电子屏到站信息推送", "公交线路与换乘查询"], 350000, 24, "s"),
+      ["公交车辆GPS位置实时采集", "车辆到站时间预测", "电子站牌到站信息推送", "公交线路与换乘查询"], 350000, 24, "s",
+      extra={"reviews": [("reviewer", "reject", "到站预测、电子站牌和线路查询均为公交电子站牌与实时公交系统的已有功能，属重复建设，建议不予立项。")]}),
     # Rebuilds 临江市全民健康信息平台 in other words.
     P(Stage.PREREVIEW, "临江市卫生健康委员会", "public_service", "居民健康档案与诊疗信息共享平台", 980,
       "汇聚全市医院和基层医疗机构数据，为每位居民建立电子健康档案，实现病历跨院调阅、检查检验结果共享互认和网上预约挂号。",
-      ["居民电子健康档案管理", "病历跨院调阅", "检查检验结果共享互认", "网上预约挂号", "家庭医生签约"], 900000, 24, "s"),
+      ["居民电子健康档案管理", "病历跨院调阅", "检查检验结果共享互认", "网上预约挂号", "家庭医生签约"], 900000, 24, "s",
+      extra={"reviews": [("reviewer2", None)]}),
     # Partly overlaps 应急指挥一张图系统.
     P(Stage.PREREVIEW, "临江市应急管理局", "safety", "城市安全风险综合监测预警平台（一期）", 1150,
       "构建城市安全风险综合监测网络，接入桥梁、燃气、供水等生命线监测数据，开展风险监测预警，管理应急资源，推动隐患闭环处置。",
-      ["风险监测预警", "应急资源管理", "桥梁结构安全监测", "燃气与供水管网监测接入", "风险隐患闭环处置"], 3200000, 36, "s"),
+      ["风险监测预警", "应急资源管理", "桥梁结构安全监测", "燃气与供水管网监测接入", "风险隐患闭环处置"], 3200000, 36, "s",
+      extra={"reviews": [("reviewer", "pass"), ("reviewer3", "pass", "桥梁和管网监测为新增内容，建设必要；风险监测预警与应急资源管理已由应急指挥一张图系统提供，建议核减相应预算。")]}),
     P(Stage.PREREVIEW, "临江市教育局", "public_service", "中小学课后服务管理平台", 150,
       "管理中小学课后服务报名、课程与教师安排、费用收缴和家长评价，配套建设独立手机App。",
-      ["课后服务报名", "课程与教师管理", "费用收缴", "家长评价"], 380000, 12, "a"),
+      ["课后服务报名", "课程与教师管理", "费用收缴", "家长评价"], 380000, 12, "a",
+      extra={"reviews": [("reviewer3", "revise", "建议取消独立手机App，移动端依托“临江办”建设；费用收缴应对接统一公共支付平台。")]}),
     P(Stage.PREREVIEW, "临江市生态环境局", "livable", "机动车尾气遥感监测系统", 310,
       "在主要道路布设机动车尾气遥感监测点，自动识别超标排放车辆并与公安交管共享数据。",
       ["遥感监测点建设", "超标排放车辆识别", "监测数据共享交管"], 1500000, 24, "s"),
     P(Stage.PREREVIEW, "临江市政务服务和数据管理局", "infrastructure", "公共数据授权运营平台", 880,
       "在安全可控前提下授权社会主体开发利用公共数据，提供数据授权管理、数据产品开发环境和运营监管。",
       ["数据授权管理", "数据产品开发环境", "运营全程监管"], 50000, 36, "rs",
-      comment="请补充数据安全评估方案，并说明与公共数据共享交换平台的边界。", story="resubmitted"),
+      comment="请补充数据安全评估方案，并说明与公共数据共享交换平台的边界。", story="resubmitted",
+      extra={"reviews": [("reviewer", "pass"), ("reviewer2", "pass", "已补充数据安全评估方案，边界清晰，同意通过预审。")]}),
     P(Stage.PREREVIEW, "临江市民政局", "public_service", "婚姻登记预约与电子证照应用", 85,
       "提供婚姻登记在线预约，生成结婚证电子证照，并对历史婚姻档案数字化。",
-      ["婚姻登记在线预约", "结婚证电子证照", "婚姻档案数字化"], 60000, 24, "rs", ("临江市一体化政务服务平台",)),
+      ["婚姻登记在线预约", "结婚证电子证照", "婚姻档案数字化"], 60000, 24, "rs", ("临江市一体化政务服务平台",),
+      extra={"override": "婚姻登记业务系统由民政部统一部署，本项目仅为对接改造和档案数字化，经主任办公会研究，不再组织专家评审。"}),
     # --- submitted --------------------------------------------------------------------------------
     # Rebuilds 城市运行管理服务平台 in other words.
     P(Stage.SUBMITTED, "临江市城市管理局", "governance", "城市管理问题智能发现与处置系统", 650,
@@ -356,7 +365,8 @@ MILESTONES = ["需求调研与方案设计", "招标采购", "系统开发与部
 
 
 def seed_projects(demo: DemoCity) -> None:
-    _owner_accounts(demo)
+    demo_accounts(demo, OWNERS, Role.OWNER)
+    demo_accounts(demo, prereview_demo.REVIEWERS, Role.REVIEWER)
     manager = demo.users["manager"]
     systems = {system.name: system for system in demo.systems}
     counts = {}
@@ -372,15 +382,16 @@ def seed_projects(demo: DemoCity) -> None:
     demo.say(f"  {len(PROJECTS)} projects ({summary}), {len(OWNERS)} more owner accounts\n")
 
 
-def _owner_accounts(demo: DemoCity) -> None:
+def demo_accounts(demo: DemoCity, accounts, role: str) -> None:
+    """Accounts ``(username, name, organization name)`` of ``role``, with the demo's password."""
     # Hashed once: the demo accounts share one password anyway, and hashing it 22 times costs seconds.
     hashed = make_password(demo.password)
-    for username, name, org in OWNERS:
+    for username, name, org in accounts:
         user = User(
             username=username,
             name=name,
             organization=demo.orgs[org],
-            role=Role.OWNER,
+            role=role,
             email=f"{username}@linjiang.example",
         )
         user.password = hashed
@@ -388,7 +399,7 @@ def _owner_accounts(demo: DemoCity) -> None:
         demo.users[username] = user
 
 
-def _moment(day: date, hour: int) -> datetime:
+def moment_on(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)) + timedelta(minutes=(day.toordinal() * 7) % 50))
 
 
@@ -457,6 +468,7 @@ class _Story:
         elif spec.story == "from_implementing":
             steps = [*STORIES[Stage.IMPLEMENTING], (Action.TERMINATE, 90)]
         jitter = demo.rng.randint(-4, 4) if spec.stage != Stage.DRAFT else demo.rng.randint(0, 3)
+        jitter = max(jitter, 1 - ENDS_DAYS_AGO[spec.stage])  # the last step is never today or later
         total = sum(days for _action, days in steps)
         self.created = demo.today - timedelta(days=ENDS_DAYS_AGO[spec.stage] + jitter + total)
         self.steps = steps
@@ -475,9 +487,13 @@ class _Story:
             day += timedelta(days=days)
             self._before(action, day)
             self._act(action, day)
+            if action == Action.START_REVIEW:
+                self.review_started = day
+                prereview_demo.after_start_review(self, day)
             if action == Action.APPROVE:
                 self._milestones(day + timedelta(days=3))
-        last = self.project.transitions.aggregate(m=Max("at"))["m"] or _moment(day, 10)
+        prereview_demo.date_rounds(self.project)
+        last = self.project.transitions.aggregate(m=Max("at"))["m"] or moment_on(day, 10)
         Project.objects.filter(pk=self.project.pk).update(updated_at=last)
 
     # --- the steps ---
@@ -488,7 +504,7 @@ class _Story:
         budget = Decimal(spec.budget_wan) * 10000 if spec.budget_wan is not None else None
         start = day + timedelta(days=75) if budget is not None else None
         end = start + timedelta(days=300) if start is not None else None
-        with happened_at(_moment(day, 9), Project.history.model):
+        with happened_at(moment_on(day, 9), Project.history.model):
             project = services.create_project(
                 by=self.owner,
                 owner_org=self.demo.orgs[spec.org],
@@ -508,7 +524,7 @@ class _Story:
                 planned_end=end,
                 systems=self.systems,
             )
-        Project.objects.filter(pk=project.pk).update(created_at=_moment(day, 9))
+        Project.objects.filter(pk=project.pk).update(created_at=moment_on(day, 9))
         self.project = project
         if spec.stage != Stage.DRAFT:
             self._attach(AttachmentKind.APPLICATION, self.owner, "项目申报书.pdf", day, 10)
@@ -518,7 +534,7 @@ class _Story:
 
     def _attach(self, kind, user, name: str, day: date, hour: int) -> None:
         content = tiny_pdf(f"Linjiang demo project {self.project.pk}: {kind} {day.isoformat()} {hour}")
-        with happened_at(_moment(day, hour), Attachment):
+        with happened_at(moment_on(day, hour), Attachment):
             services.add_attachment(
                 self.project, by=user, kind=kind, file=SimpleUploadedFile(name, content, "application/pdf")
             )
@@ -526,7 +542,7 @@ class _Story:
     def _before(self, action: str, day: date) -> None:
         """What happens between steps: revisions, the approval document, milestones, the acceptance report."""
         if action == Action.SUBMIT and self.project.stage == Stage.RETURNED:
-            with happened_at(_moment(day - timedelta(days=2), 15), Project.history.model):
+            with happened_at(moment_on(day - timedelta(days=2), 15), Project.history.model):
                 services.update_project(
                     self.project,
                     by=self.owner,
@@ -535,6 +551,8 @@ class _Story:
                 )
         elif action == Action.APPROVE:
             self._attach(AttachmentKind.APPROVAL, self.manager, "立项批复.pdf", day, 9)
+        if action in (Action.APPROVE, Action.RETURN, Action.REJECT):
+            prereview_demo.before_decision(self, action, self.review_started, day)
         elif action == Action.REQUEST_ACCEPTANCE:
             self._settle_milestones(day)
             if not self.project.attachments.filter(kind=AttachmentKind.ACCEPTANCE).exists():
@@ -557,7 +575,7 @@ class _Story:
             comment = "项目已按批复完成全部建设内容，试运行正常，申请验收。"
         manager_acts = action not in (Action.SUBMIT, Action.START, Action.REQUEST_ACCEPTANCE)
         by = self.manager if manager_acts else self.owner
-        with happened_at(_moment(day, 14 if manager_acts else 10)):
+        with happened_at(moment_on(day, 14 if manager_acts else 10)):
             record = services.transition(self.project, action, by=by, comment=comment, **data)
         self.project = record.project
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from rules.contrib.models import RulesModelBase, RulesModelMixin
 from simple_history.models import HistoricalRecords
 
-from portfolio.models import Domain, InformationSystem, Organization, OrgScopedQuerySet, Plan
+from portfolio.models import Domain, InformationSystem, Organization, OrgScopedQuerySet, Plan, Role
 from projects import permissions as perms
 from projects.lifecycle import EDITABLE_STAGES, MANAGER_QUEUE_STAGES, Action, AttachmentKind, Stage
 
@@ -54,6 +54,12 @@ PROJECT_HISTORY = HistoricalRecords(
 
 class ProjectQuerySet(OrgScopedQuerySet):
     org_field = "owner_org"
+
+    def scope_for(self, user):
+        # A reviewer sees the proposals assigned to it for pre-review, and nothing else.
+        if user.role == Role.REVIEWER:
+            return Q(assigned_to(user, "pk"))
+        return super().scope_for(user)
 
     def with_names(self):
         """What a list shows beside each project, in the same query."""
@@ -184,6 +190,11 @@ class ProjectPartQuerySet(OrgScopedQuerySet):
     """Rows that belong to a project (milestones, attachments, records): visible with their project."""
 
     org_field = "project__owner_org"
+
+    def scope_for(self, user):
+        if user.role == Role.REVIEWER:
+            return Q(assigned_to(user, "project_id"))
+        return super().scope_for(user)
 
 
 class Milestone(RulesModelMixin, models.Model, metaclass=RulesModelBase):
@@ -391,5 +402,14 @@ class GateRecord(RulesModelMixin, models.Model, metaclass=RulesModelBase):
         return {item["id"] for item in self.snapshot.get("attachments", [])}
 
 
-# The similarity index of the duplicate-construction check lives in its own package.
+# The similarity index of the duplicate-construction check and the pre-review records live in their
+# own packages.
 from projects.duplicates.models import SimilarityDocument, SimilarityTerm  # noqa: E402, F401
+from projects.prereview.models import (  # noqa: E402, F401
+    ExpertReview,
+    PreReview,
+    RedLineOverride,
+    ReviewRule,
+    RuleVersion,
+    assigned_to,
+)

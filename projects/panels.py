@@ -6,6 +6,10 @@ from portfolio.navigation import Panel
 from projects import selectors
 from projects.lifecycle import MANAGER_QUEUE_STAGES, Stage
 from projects.permissions import acting_role
+from projects.prereview import selectors as prereview_selectors
+from projects.prereview.models import ExpertReview
+
+Status = ExpertReview.Status
 
 OWNER_DESK_SIZE = 6
 
@@ -38,14 +42,24 @@ def home_panels(request) -> list[Panel]:
                     "late": selectors.late_milestone_projects(user).count(),
                 },
                 order=10,
-            )
+            ),
+            Panel(
+                title=_("Pre-review"),
+                template="projects/panels/prereview.html",
+                context=prereview_selectors.queue_counts(),
+                order=11,
+            ),
         ]
     if role == "reviewer":
+        reviews = prereview_selectors.assignments(user)
         return [
             Panel(
                 title=_("Proposals assigned to me"),
                 template="projects/panels/reviewer.html",
-                context={"projects": list(selectors.visible_projects(user).filter(stage=Stage.PREREVIEW)[:10])},
+                context={
+                    "to_review": list(reviews.filter(status=Status.ASSIGNED, prereview__closed_at__isnull=True)[:6]),
+                    "submitted": reviews.filter(status=Status.SUBMITTED).count(),
+                },
                 order=10,
             )
         ]

@@ -8,7 +8,8 @@ predicates decide what they may *do* with what they see; the models declare them
 import rules
 
 from portfolio.permissions import is_manager, is_owner, is_staff_superuser
-from projects.lifecycle import ACTORS, TRANSITIONS
+from portfolio.workflow import InvalidTransition
+from projects.lifecycle import ACTORS, TRANSITIONS, Action, Stage
 
 
 def acting_role(user) -> str | None:
@@ -79,3 +80,15 @@ def may_take(user, project, action: str) -> bool:
 def allowed_actions(user, project) -> list[str]:
     """The actions this user may take on this project now: allowed from its stage, and theirs."""
     return [action for action in TRANSITIONS.allowed(project.stage) if may_take(user, project, action)]
+
+
+def not_in_this_stage(project, user, code: str, label) -> InvalidTransition:
+    """The 409 for something the current stage does not allow, listing what this user may do."""
+    return InvalidTransition(
+        state_field="stage",
+        state=project.stage,
+        state_label=str(Stage(project.stage).label),
+        action=code,
+        action_label=str(label),
+        allowed={action: str(Action(action).label) for action in allowed_actions(user, project)},
+    )

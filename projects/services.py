@@ -8,10 +8,10 @@ record) and notifies — the notifications commit with the change, and their ema
 
 What each action needs and does beyond the table lives in ``ACTION_RULES``: a tuple of checks
 (each returns the missing things per field), effects applied to the project before it is saved,
-and effects run once the transition record exists. Pre-review (issue 4) plugs in here: a check on
-``approve`` that refuses while red lines are unresolved, an effect on ``start_review`` that runs
-the rule score and the duplicate check, and ``ctx.prereview`` filled before the approval gate
-record is frozen.
+and effects run once the transition record exists. Pre-review (``projects.prereview``) plugs in
+here: ``start_review`` opens a round (duplicate check and rule score), ``approve`` is refused while
+a red line stands un-overridden, and every decision that ends pre-review closes the round, leaving
+its report in ``ctx.prereview`` for the approval gate record.
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy
 from portfolio.models import InformationSystem, Role, User
 from portfolio.notifications import notify, org_owners, users_with_role
 from portfolio.uploads import store_upload, validate_upload
-from portfolio.workflow import ActionNotPermitted, InvalidTransition, RequirementsNotMet
+from portfolio.workflow import ActionNotPermitted, RequirementsNotMet
 from projects.lifecycle import (
     ACTORS,
     ATTACHMENT_RULES,
@@ -56,7 +56,8 @@ from projects.models import (
     ProjectCodeSequence,
     TransitionRecord,
 )
-from projects.permissions import acting_role, allowed_actions, may_take, owns
+from projects.permissions import acting_role, may_take, not_in_this_stage, owns
+from projects.prereview import services as prereview
 from projects.signals import project_transitioned
 
 COMMENT_MAX_LENGTH = 2000
@@ -75,18 +76,6 @@ MILESTONE_FIELDS = frozenset({"name", "planned_date", "forecast_date", "actual_d
 
 
 # --- Shared refusals ------------------------------------------------------------------------
-
-
-def _not_in_this_stage(project: Project, by, code: str, label) -> InvalidTransition:
-    """The 409 for something the current stage does not allow, listing what this user may do."""
-    return InvalidTransition(
-        state_field="stage",
-        state=project.stage,
-        state_label=str(Stage(project.stage).label),
-        action=code,
-        action_label=str(label),
-        allowed={action: str(Action(action).label) for action in allowed_actions(by, project)},
-    )
 
 
 def _lock(project: Project) -> Project:
@@ -170,7 +159,7 @@ def update_project(project: Project, *, by, systems: Iterable[InformationSystem]
         if not by.has_perm("projects.change_project", project):
             raise ActionNotPermitted(_("Only the owner organization edits its proposals."))
         if not project.is_editable:
-            raise _not_in_this_stage(project, by, "edit", gettext_lazy("Edit the proposal"))
+            raise not_in_this_stage(project, by, "edit", gettext_lazy("Edit the proposal"))
         for name, value in fields.items():
             setattr(project, name, value)
         project.full_clean(validate_unique=False)
@@ -190,7 +179,7 @@ def delete_project(project: Project, *, by) -> None:
         if not by.has_perm("projects.delete_project", project):
             raise ActionNotPermitted(_("Only the owner organization deletes its drafts."))
         if project.stage != Stage.DRAFT or project.transitions.exists():
-            raise _not_in_this_stage(project, by, "delete", gettext_lazy("Delete the draft"))
+            raise not_in_this_stage(project, by, "delete", gettext_lazy("Delete the draft"))
         stored = list(project.attachments.values_list("stored_name", flat=True))
         project.attachments.all().delete()
         project._history_user = by
@@ -214,7 +203,8 @@ class TransitionContext:
     to_stage: str
     changed: set = field(default_factory=set)
     record: TransitionRecord | None = None
-    # What pre-review contributes to the approval gate record (issue 4 fills it in a check or effect).
+    # The pre-review report the decision rests on (projects.prereview fills it; the approval gate
+    # record freezes it).
     prereview: dict | None = None
 
     def set(self, **values) -> None:
@@ -413,8 +403,9 @@ ACTION_RULES: dict[str, ActionRules] = {
             gettext_lazy("%(org)s submitted the proposal “%(name)s” (%(code)s). It waits for pre-review."),
         ),
     ),
-    Action.START_REVIEW: ActionRules(),
+    Action.START_REVIEW: ActionRules(after=(prereview.start_review_opens_round,)),
     Action.RETURN: ActionRules(
+        after=(prereview.close_round,),
         notice=Notice(
             _owner_organization,
             gettext_lazy("Proposal returned for revision: %(code)s %(name)s"),
@@ -422,6 +413,7 @@ ACTION_RULES: dict[str, ActionRules] = {
         ),
     ),
     Action.REJECT: ActionRules(
+        after=(prereview.close_round,),
         notice=Notice(
             _owner_organization,
             gettext_lazy("Proposal not approved: %(code)s %(name)s"),
@@ -429,9 +421,9 @@ ACTION_RULES: dict[str, ActionRules] = {
         ),
     ),
     Action.APPROVE: ActionRules(
-        checks=(approval_decision,),
+        checks=(approval_decision, prereview.red_lines_cleared),
         apply=(record_approval,),
-        after=(freeze_gate(GateRecord.Gate.APPROVAL),),
+        after=(prereview.close_round, freeze_gate(GateRecord.Gate.APPROVAL)),
         notice=Notice(
             _owner_organization,
             gettext_lazy("Project approved: %(code)s %(name)s"),
@@ -463,6 +455,7 @@ ACTION_RULES: dict[str, ActionRules] = {
         ),
     ),
     Action.TERMINATE: ActionRules(
+        after=(prereview.close_round,),
         notice=Notice(
             _owner_organization,
             gettext_lazy("Project terminated: %(code)s %(name)s"),
@@ -500,7 +493,7 @@ def transition(project: Project, action: str, *, by, comment: str = "", **data) 
     lacks what it needs. A refused action changes nothing.
     """
     if action not in ACTION_RULES:
-        raise _not_in_this_stage(project, by, str(action), str(action))
+        raise not_in_this_stage(project, by, str(action), str(action))
     rules = ACTION_RULES[action]
     comment = (comment or "").strip()
     given = project
@@ -509,7 +502,7 @@ def transition(project: Project, action: str, *, by, comment: str = "", **data) 
         if not may_take(by, project, action):
             raise _refused_actor(by, project, action)
         if action not in TRANSITIONS.allowed(project.stage):
-            raise _not_in_this_stage(project, by, action, Action(action).label)
+            raise not_in_this_stage(project, by, action, Action(action).label)
         ctx = TransitionContext(
             project=project,
             action=action,
@@ -586,7 +579,7 @@ def _lock_for_milestones(project: Project, by) -> Project:
     if not _keeps_parts(by, project):
         raise ActionNotPermitted(_("Only the owner organization and the portfolio office keep the milestones."))
     if project.stage not in MILESTONE_STAGES:
-        raise _not_in_this_stage(project, by, "milestones", gettext_lazy("Keep the milestones"))
+        raise not_in_this_stage(project, by, "milestones", gettext_lazy("Keep the milestones"))
     return project
 
 
@@ -633,7 +626,7 @@ def _check_attachment_rights(project: Project, by, kind: str, code: str, label) 
             _("Your role may not add or remove “%(kind)s” on this project.") % {"kind": AttachmentKind(kind).label}
         )
     if kind not in attachment_kinds_for(project.stage, role):
-        raise _not_in_this_stage(project, by, code, label)
+        raise not_in_this_stage(project, by, code, label)
 
 
 def add_attachment(project: Project, *, by, kind: str, file) -> Attachment:

@@ -24,6 +24,7 @@ from projects.forms import AttachmentForm, MilestoneForm, ProposalForm, Transiti
 from projects.lifecycle import MANAGER_QUEUE_STAGES, MILESTONE_STAGES, Action, Stage, attachment_kinds_for
 from projects.models import Project
 from projects.permissions import acting_role, allowed_actions, owns
+from projects.prereview import selectors as prereview_selectors
 
 PAGE_SIZE = 20
 
@@ -226,6 +227,7 @@ def _detail_context(request, project, *, open_form=None, attachment_form=None):
         "upload_max_bytes": settings.UPLOAD_MAX_BYTES,
         "upload_limit": limit_text(),
         "upload_too_large": too_large_message(),
+        "prereview_card": prereview_selectors.project_card(user, project),
     }
 
 
@@ -280,6 +282,8 @@ def project_act(request, pk, action):
             messages.success(
                 request, _("Done: “%(action)s” on %(code)s.") % {"action": Action(code).label, "code": project.code}
             )
+            if code == Action.START_REVIEW:
+                return redirect("projects:prereview", project.pk)  # the check and the score, at once
             return redirect("projects:detail", project.pk)
     return render(request, "projects/detail.html", _detail_context(request, project, open_form=form), status=status)
 

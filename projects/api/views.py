@@ -14,6 +14,7 @@ from portfolio.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from portfolio.uploads import download_response, refused_upload_message
 from projects import selectors, services
 from projects.api import serializers
+from projects.api.prereview import PrereviewActions
 from projects.filters import AttachmentFilter, GateRecordFilter, MilestoneFilter, ProjectFilter
 from projects.lifecycle import Action
 from projects.models import Attachment, GateRecord, Milestone, Project
@@ -67,7 +68,7 @@ def lifecycle_endpoint(action_code: str):
     )(endpoint)
 
 
-class ProjectViewSet(ScopedModelViewSet):
+class ProjectViewSet(PrereviewActions, ScopedModelViewSet):
     queryset = Project.objects.all()
     serializer_class = serializers.ProjectDetailSerializer
     filter_backends = [DjangoFilterBackend]  # search and ordering are part of the shared ProjectFilter
@@ -78,6 +79,7 @@ class ProjectViewSet(ScopedModelViewSet):
         "changes": "view",
         # The lifecycle service decides who may act (403) and when (409); the project must be visible.
         **{attribute_name(code): "view" for code in Action.values},
+        **PrereviewActions.prereview_permissions,
     }
 
     def get_queryset(self):

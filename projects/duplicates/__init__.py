@@ -24,6 +24,9 @@ The API, for the pre-review engine and the lifecycle service::
                                             #   suggested_cut, matches [kind, id, name, org,
                                             #   org_name, similarity, shared, same_domain,
                                             #   functions [proposal, existing, similarity]]
+    report.to_json()                        # all of it, to store; DuplicateReport.from_json(…)
+                                            #   rebuilds the report (pre-review keeps each
+                                            #   round's check and explains it when read)
 
 ``check_duplicates`` works for an unsaved project too (a draft being typed). It never excludes
 anything but the project itself; a system the project declares it upgrades (``project.systems``)

@@ -122,6 +122,35 @@ class DuplicateReport:
             "matches": [match.as_dict() for match in self.matches],
         }
 
+    def to_json(self) -> dict:
+        """Everything the report holds, as JSON, so that it can be stored and rebuilt with
+        ``from_json`` (pre-review keeps the check of each round and explains it later, in the
+        language of whoever reads it)."""
+        return {
+            "verdict": str(self.verdict),
+            "confidence": self.confidence,
+            "overlap": self.overlap,
+            "functions": self.functions,
+            "suggested_cut": None if self.suggested_cut is None else f"{self.suggested_cut:.2f}",
+            "notes": list(self.notes),
+            "matches": [_match_json(match) for match in self.matches],
+            "main_match": _match_json(self.main_match) if self.main_match else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "DuplicateReport":
+        cut = data.get("suggested_cut")
+        return cls(
+            verdict=Verdict(data["verdict"]),
+            confidence=data["confidence"],
+            matches=tuple(_match_from_json(match) for match in data["matches"]),
+            overlap=data["overlap"],
+            functions=data["functions"],
+            suggested_cut=None if cut is None else Decimal(cut),
+            main_match=_match_from_json(data["main_match"]) if data.get("main_match") else None,
+            notes=tuple(data.get("notes", ())),
+        )
+
     def reasons(self) -> list[str]:
         """The verdict explained in the active language, for the report and the command."""
         reasons = []
@@ -176,6 +205,38 @@ class DuplicateReport:
                 )
             )
         return reasons
+
+
+def _match_json(match: Match) -> dict:
+    return {
+        "kind": match.kind,
+        "id": match.id,
+        "name": match.name,
+        "org_id": match.org_id,
+        "org_name": match.org_name,
+        "same_domain": match.same_domain,
+        "similarity": match.similarity,
+        "coverage": match.coverage,
+        "shared_functions": [[f.proposal, f.existing, f.similarity] for f in match.shared_functions],
+        "shared_words": list(match.shared_words),
+        "upgraded": match.upgraded,
+    }
+
+
+def _match_from_json(data: dict) -> Match:
+    return Match(
+        kind=data["kind"],
+        id=data["id"],
+        name=data["name"],
+        org_id=data["org_id"],
+        org_name=data["org_name"],
+        same_domain=data["same_domain"],
+        similarity=data["similarity"],
+        coverage=data["coverage"],
+        shared_functions=tuple(scoring.SharedFunction(*shared) for shared in data["shared_functions"]),
+        shared_words=tuple(data["shared_words"]),
+        upgraded=data.get("upgraded", False),
+    )
 
 
 def check_duplicates(project, *, sync: bool = True) -> DuplicateReport:

@@ -80,7 +80,17 @@ def test_owner_drafts_attaches_and_submits_then_manager_approves(
     page.click("[data-testid=action-start-review]")
     page.click("[data-testid=confirm-start-review]")
     page.wait_for_load_state("networkidle")
+    # Starting the review lands on the pre-review report: 4,200,000 yuan needs an expert review
+    # (a red line), which the office overrides here with a written reason.
     assert page.locator("[data-testid=project-stage]").inner_text() == "预审中"
+    assert page.locator("[data-testid=approval-blocked]").is_visible()
+    page.on("dialog", lambda dialog: dialog.accept())
+    red_line = page.locator("[data-testid^=red-line-]").filter(has_text="预算30万元及以上须经专家评审")
+    red_line.locator("textarea").fill("该项目已经市政府常务会议专题论证，不再另行组织专家评审。")
+    red_line.locator("button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert "已解除" in red_line.inner_text()
+    page.goto(f"{live_server.url}/projects/{project.pk}/")
 
     # (A refused action answers 4xx, which the harness counts as a console error: the refusals are
     # covered by tests/projects/test_pages.py.)
@@ -92,6 +102,7 @@ def test_owner_drafts_attaches_and_submits_then_manager_approves(
     page.wait_for_load_state("networkidle")
     assert page.locator("[data-testid=project-stage]").inner_text() == "已立项"
     assert "3,900,000.00 元" in page.locator("[data-testid=gate-approval]").inner_text()
+    assert "市政府常务会议专题论证" in page.locator("[data-testid=gate-prereview]").inner_text()
     screenshot("project-05-manager-approved")
     project.refresh_from_db()
     assert (project.stage, project.approved_budget) == ("approved", Decimal("3900000.00"))

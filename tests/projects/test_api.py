@@ -234,6 +234,7 @@ def test_gate_records_are_read_only_in_the_api(api, manager, make_project):
     from projects import services
 
     project = make_project(Stage.PREREVIEW)
+    pf.expert_review(project, manager=manager)  # the default red line: 300,000 yuan or more needs a review
     services.transition(project, "approve", by=manager, approved_budget="900000", approval_number="临数批〔2025〕9号")
     gate = project.gate_records.get()
     assert api.as_(manager).get(f"/api/v1/gate-records/?project={project.pk}").json()["count"] == 1

@@ -65,6 +65,7 @@ def slowed(action):
 @pytest.mark.parametrize("attempt", range(5))
 def test_two_managers_approving_at_once_one_succeeds_the_other_gets_409(attempt, plan, transport_bureau, manager):
     project = pf.project(transport_bureau, plan, stage=Stage.PREREVIEW)
+    pf.expert_review(project, manager=manager)  # the red line on budgets of 300,000 yuan or more
     other_manager = factories.user(Role.MANAGER, organization_=manager.organization)
     url = f"/api/v1/projects/{project.pk}/approve/"
 

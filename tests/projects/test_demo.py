@@ -33,6 +33,9 @@ def test_demo_city_projects(tmp_path):
     histories_consistent_with_their_stage()
     waiting_proposals_include_rebuilds_and_partial_overlaps()
     the_manager_and_owners_have_something_to_do()
+    approvals_rested_on_reviews_or_recorded_overrides()
+    the_pre_review_queue_shows_every_situation()
+    every_rebuild_is_reported_as_a_duplicate_of_its_system()
 
 
 def every_stage_and_domain():
@@ -87,3 +90,56 @@ def the_manager_and_owners_have_something_to_do():
     owner = User.objects.get(username="owner")
     assert Project.objects.visible_to(owner).filter(stage=Stage.RETURNED).exists()
     assert Project.objects.visible_to(owner).filter(stage=Stage.DRAFT).exists()
+
+
+def approvals_rested_on_reviews_or_recorded_overrides():
+    from projects.prereview.models import RedLineOverride
+
+    for gate in GateRecord.objects.filter(gate="approval").select_related("project"):
+        report = gate.prereview
+        assert report is not None, gate.project.name
+        assert not [line for line in report["red_lines"] if not line["overridden"]], gate.project.name
+        overridden = [line for line in report["red_lines"] if line["overridden"]]
+        assert report["review_summary"]["submitted"] or overridden, gate.project.name
+        assert report["round"]["closed_at"] == gate.decided_at.isoformat(), gate.project.name
+    assert RedLineOverride.objects.filter(prereview__closed_at__isnull=False).exists()  # frozen in a gate record
+    assert RedLineOverride.objects.filter(prereview__closed_at__isnull=True).exists()  # and one in the queue now
+    assert all(len(o.reason) >= 10 for o in RedLineOverride.objects.all())
+
+
+def the_pre_review_queue_shows_every_situation():
+    from projects.prereview.models import PreReview
+
+    open_rounds = PreReview.objects.open()
+    assert open_rounds.count() == Project.objects.filter(stage=Stage.PREREVIEW).count()
+    assert set(open_rounds.values_list("recommendation", flat=True)) == {
+        "reject",
+        "return",
+        "approve_with_cut",
+        "approve",
+    }
+    assert open_rounds.filter(red_lines_standing__gt=0, recommendation="approve").exists()  # waits for a review
+    assert all(r.opened_at < timezone.now() for r in open_rounds)
+
+
+def every_rebuild_is_reported_as_a_duplicate_of_its_system():
+    from django.test import Client
+
+    from portfolio.models import User
+    from projects import services
+    from projects.prereview import selectors
+
+    manager = User.objects.get(username="manager")
+    client = Client()
+    client.force_login(manager)
+    for name, system_name in REBUILDS.items():
+        project = Project.objects.get(name=name)
+        if project.stage == Stage.SUBMITTED:
+            services.transition(project, "start_review", by=manager)
+        _round, report = selectors.report_of(project)
+        main = report["duplicate"]["main_match"]
+        assert (report["duplicate"]["verdict"], main["kind"], main["name"]) == ("duplicate", "system", system_name)
+        assert report["recommendation"]["action"] == "reject", name
+        html = client.get(f"/projects/{project.pk}/prereview/").content.decode()
+        org = InformationSystem.objects.get(name=system_name).org.name
+        assert f"与信息系统“{system_name}”（{org}）重复建设" in html, name

@@ -14,6 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def approve(project, manager):
+    if not project.expert_reviews.exists():
+        pf.expert_review(project, manager=manager)  # the red line on budgets of 300,000 yuan or more
     return services.transition(
         project,
         "approve",
@@ -32,7 +34,9 @@ def test_approval_freezes_the_fields_budget_and_attachments_with_checksums(make_
     assert (gate.gate, gate.transition, gate.decided_by) == ("approval", record, manager)
     assert gate.approved_budget == Decimal("800000.00")
     assert gate.conclusion == "同意立项"
-    assert gate.prereview is None  # filled once pre-review exists (issue 4)
+    assert gate.prereview["recommendation"]["action"] == "approve"
+    assert gate.prereview["review_summary"]["submitted"] == 1
+    assert gate.prereview["round"]["outcome"] == "approve" and gate.prereview["round"]["closed_at"]
     assert gate.snapshot["project"]["budget_requested"] == "1000000.00"
     assert gate.snapshot["project"]["approved_budget"] == "800000.00"
     assert gate.snapshot["project"]["approval_number"] == "临数批〔2025〕7号"
@@ -81,4 +85,6 @@ def test_the_project_page_shows_the_gate_record(client, make_project, manager):
     approve(project, manager)
     client.force_login(manager)
     html = client.get(f"/projects/{project.pk}/").content.decode()
-    assert 'data-testid="gate-approval"' in html and "800,000.00 元" in html and "未记录预审结果" in html
+    assert 'data-testid="gate-approval"' in html and "800,000.00 元" in html
+    frozen = html.split('data-testid="gate-prereview"')[1].split("</dd>")[0]
+    assert "立项" in frozen and "1 份专家评审" in frozen and "未记录预审结果" not in html

@@ -2,6 +2,7 @@
 the manager's queue, home panels and menu entries."""
 
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -275,7 +276,7 @@ def test_detail_page_attachment_for_a_draft_can_be_downloaded(client, owner, mak
 def test_admin_shows_projects_read_only_with_their_records(client, manager, make_project):
     from projects import services
 
-    project = make_project(Stage.PREREVIEW)
+    project = make_project(Stage.PREREVIEW, budget_requested=Decimal("200000.00"))
     services.transition(project, "approve", by=manager, approved_budget="1", approval_number="1号")
     gate = project.gate_records.get()
     client.force_login(manager)
@@ -332,7 +333,7 @@ def test_remove_buttons_only_for_files_this_user_may_still_remove(client, owner,
     client.force_login(manager)
     assert "remove-attachment" not in client.get(f"/projects/{draft.pk}/").content.decode()
 
-    prereview = make_project(Stage.PREREVIEW)
+    prereview = make_project(Stage.PREREVIEW, budget_requested=Decimal("200000.00"))
     before = pf.attachment(prereview, manager, kind="approval")
     services.transition(prereview, "approve", by=manager, approved_budget="1", approval_number="1号")
     after = pf.attachment(prereview, manager, kind="approval")

@@ -49,6 +49,7 @@ def test_detail_page_queries_are_bounded(client, owner, manager, make_project, d
     from projects import services
 
     project = make_project(Stage.PREREVIEW)
+    pf.expert_review(project, manager=manager)
     for _ in range(5):
         pf.attachment(project, manager, kind="approval")
     services.transition(project, "approve", by=manager, approved_budget="1", approval_number="1号")

@@ -91,6 +91,8 @@ def at_stage(request, draft, make_project, owner):
         if case.start == Stage.DRAFT:
             return draft
         project = make_project(case.start)
+        if action == Action.APPROVE:
+            pf.expert_review(project)  # the default red line: 300,000 yuan or more needs an expert review
         if case.start in {Stage.IMPLEMENTING, Stage.ACCEPTANCE}:
             pf.milestone(project, done=settled)
         return project
@@ -196,7 +198,7 @@ def test_action_missing_what_it_needs_is_400_per_field_and_changes_nothing(actio
     project.refresh_from_db()
     assert project.stage == case.start
     assert not TransitionRecord.objects.filter(project=project).exists()
-    assert not Notification.objects.exists()
+    assert not Notification.objects.filter(kind__startswith="project_").exists()
 
 
 def test_submit_needs_the_proposal_complete_and_its_application_materials(api, owner, plan, make_project):
@@ -211,6 +213,7 @@ def test_submit_needs_the_proposal_complete_and_its_application_materials(api, o
 
 def test_approval_sets_the_budget_and_number_and_refuses_more_than_requested(api, manager, make_project):
     project = make_project(Stage.PREREVIEW, budget_requested=Decimal("1000000.00"))
+    pf.expert_review(project, manager=manager)
     too_much = {"approved_budget": "1000000.01", "approval_number": "临数批〔2025〕1号"}
     response = api.as_(manager).post(url(project, Action.APPROVE), too_much, format="json")
     assert response.status_code == 400
@@ -269,7 +272,7 @@ def test_inactive_account_cannot_act(api, owner, draft):
 def test_service_updates_the_callers_instance_and_returns_the_record(make_project, manager):
     from projects import services
 
-    project = make_project(Stage.PREREVIEW)
+    project = make_project(Stage.PREREVIEW, budget_requested=Decimal("200000.00"))  # below the review red line
     record = services.transition(project, Action.APPROVE, by=manager, approved_budget="1000", approval_number="1号")
     assert (project.stage, project.approved_budget, project.approval_number) == ("approved", Decimal("1000.00"), "1号")
     assert record.project.pk == project.pk and record.action == "approve"

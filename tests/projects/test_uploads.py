@@ -129,6 +129,7 @@ def test_a_file_a_gate_record_lists_is_never_removed(api, owner, manager, make_p
     from projects import services
 
     project = make_project(Stage.PREREVIEW)
+    pf.expert_review(project, manager=manager)
     approval = pf.attachment(project, manager, kind=AttachmentKind.APPROVAL, name="立项批复.pdf")
     services.transition(project, "approve", by=manager, approved_budget="900000", approval_number="临数批〔2025〕5号")
     response = api.as_(manager).delete(f"/api/v1/attachments/{approval.pk}/")

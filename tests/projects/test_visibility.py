@@ -16,6 +16,7 @@ def seen(make_project, owner, manager):
     from projects import services
 
     project = make_project(Stage.PREREVIEW)
+    pf.expert_review(project, manager=manager)  # the red line on budgets of 300,000 yuan or more
     attachment = pf.attachment(project, owner, kind=AttachmentKind.APPLICATION)
     record = services.transition(
         project, "approve", by=manager, approved_budget="800000", approval_number="临数批〔2025〕3号"

@@ -9,18 +9,6 @@ def plan(city):
 
 
 @pytest.fixture
-def bus_system(transport_bureau):
-    """公交电子站牌与实时公交系统 of the 交通局: what the rewrite tests rebuild."""
-    return factories.system(
-        transport_bureau,
-        name="公交电子站牌与实时公交系统",
-        domain_=factories.domain("livable"),
-        description="公交车辆实时定位、到站预报和电子站牌信息发布。",
-        functions=["公交车辆实时定位", "到站时间预报", "电子站牌信息发布", "公交线路查询"],
-    )
-
-
-@pytest.fixture
 def health_system(health_bureau):
     return factories.system(
         health_bureau,
