@@ -19,31 +19,33 @@ def benchmark_modules(only):
 
 
 def prepare_database(url: str, scale: dict, fresh: bool) -> None:
-    """Create the bench database if needed; (re)seed it unless it already holds this scale."""
+    """Create the bench database if needed and seed it, unless it already holds this scale.
+
+    A database seeded at another scale is dropped and created again rather than flushed: a flush
+    would also empty the rows data migrations create (the seven domains, default rules, built-in
+    indicators), which ``migrate`` does not write twice.
+    """
     import psycopg
     from django.core.management import call_command
     from django.db import connection
 
     name = url.rsplit("/", 1)[1]
     admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and fresh:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            exists = None
-        if not exists:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        seeded = admin.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()[0]
-    call_command("migrate", verbosity=0)
     wanted = json.dumps(scale, sort_keys=True)
-    if seeded == wanted:
+    with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as admin:
+        row = admin.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        seeded = row[0] if row else None
+        if row and (fresh or seeded != wanted):
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            row = None
+        if not row:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    call_command("migrate", verbosity=0)
+    if row:
         print(f"Reusing the seeded bench database {name} ({wanted}).")
         return
-    if seeded:
-        call_command("flush", interactive=False, verbosity=0)
-        call_command("migrate", verbosity=0)  # flush empties the data migrations' rows too
     started = time.perf_counter()
     call_command("seed_scale", **scale)
     print(f"Seeded in {time.perf_counter() - started:.0f} s.")
