@@ -36,7 +36,7 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup):
+def django_db_setup(django_db_setup, django_db_blocker):
     """Keep the serialized copy of the fresh test database where every connection wrapper finds it.
 
     Django's connection handler is context-local (asgiref), and Playwright's sync API runs an
@@ -50,6 +50,30 @@ def django_db_setup(django_db_setup):
         contents = getattr(connections[alias], "_test_serialized_contents", None)
         if contents is not None:
             type(connections[alias])._test_serialized_contents = contents
+    yield
+    # For the same reason a live-server request thread's connection can outlive the tests, and
+    # PostgreSQL refuses to drop a database someone is connected to: end those sessions first.
+    with django_db_blocker.unblock():
+        for alias in connections:
+            if connections[alias].vendor == "postgresql":
+                connections[alias].close()
+                _end_other_sessions(connections[alias].settings_dict)
+
+
+def _end_other_sessions(db):
+    import psycopg
+
+    with psycopg.connect(
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        dbname="postgres",
+    ) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [db["NAME"]],
+        )
 
 
 @pytest.fixture(autouse=True)

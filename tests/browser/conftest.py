@@ -38,6 +38,17 @@ def _browser_marker(request):
     request.node.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def _close_context_local_connections():
+    """Close the database connections this test opened. Under Playwright's event loop Django's
+    connection handler hands out context-local wrappers that the end-of-session cleanup never
+    sees; left open, they keep PostgreSQL from dropping the test database."""
+    yield
+    from django.db import connections
+
+    connections.close_all()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
