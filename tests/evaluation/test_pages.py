@@ -64,6 +64,16 @@ def test_owner_replies_to_a_poor_rating_from_the_page(client, owner, transport_p
     assert rectification.status == "closed" and rectification.closed_by == owner
 
 
+def test_the_rectification_pages_use_their_own_words_not_another_apps(client, owner, evaluated):
+    # "Open", "Overdue" and "Reply" are also task and milestone words, translated otherwise there.
+    client.force_login(owner)
+    page = client.get("/evaluation/rectifications/").content.decode()
+    assert ">待整改</a>" in page and ">已逾期</a>" in page and "<th>整改反馈</th>" in page
+    assert "进行中" not in page and "逾期预警" not in page
+    home = client.get("/").content.decode()
+    assert "待整改差评" in home and "已逾期" in home
+
+
 def test_owner_uploads_ratings_from_a_spreadsheet_page(client, owner, transport_project):
     client.force_login(owner)
     data = io.BytesIO(f"项目,评分,评价时间\n{transport_project.code},4,2025-05-01\n".encode())

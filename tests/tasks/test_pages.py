@@ -46,6 +46,16 @@ def test_the_board_shows_counts_per_bureau_and_refreshes_them_with_htmx(
     )
 
 
+def test_task_lists_call_a_task_code_a_task_code(signed_in, make_task, transport_bureau, supervisor):
+    # Not the projects app's "项目编号", which the shared msgid "Code" used to pick up.
+    make_task(transport_bureau, due_in=-3, assigned_days_ago=30, status=Status.IN_PROGRESS)
+    run_scan()
+    client = signed_in(supervisor)
+    for url in ("/tasks/", "/tasks/board/"):
+        html = client.get(url).content.decode()
+        assert "任务编号" in html and "项目编号" not in html
+
+
 def test_one_click_from_the_board_opens_a_late_task_with_its_history(
     signed_in, make_task, transport_bureau, supervisor
 ):
