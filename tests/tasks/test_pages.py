@@ -187,3 +187,11 @@ def test_home_panels_for_owner_and_supervisor(signed_in, client, make_task, tran
     assert "本单位任务" in signed_in(owner).get("/").content.decode()
     client.logout()
     assert "任务督办" in signed_in(supervisor).get("/").content.decode()
+
+
+def test_the_reply_overdue_filter_offers_all_yes_no_not_unknown(signed_in, supervisor):
+    html = signed_in(supervisor).get("/tasks/notices/").content.decode()
+    start = html.rindex("<select", 0, html.index('name="overdue"'))
+    select = html[start : html.index("</select>", start)]
+    assert "form-select" in select and '<option value="unknown" selected>全部</option>' in select
+    assert ">是<" in select and ">否<" in select and "未知" not in html
