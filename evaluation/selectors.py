@@ -26,6 +26,11 @@ def indicator_names() -> dict[str, str]:
     return dict(Indicator.objects.order_by("order", "pk").values_list("code", "name"))
 
 
+def indicator_units() -> dict[str, str]:
+    """code -> unit (%, 起, 万次 …) of every indicator: a value on a page is shown with its unit."""
+    return dict(Indicator.objects.values_list("code", "unit"))
+
+
 def can_see_budget(user) -> bool:
     return bool(user.is_authenticated and (user.sees_whole_region or user.role == "owner"))
 

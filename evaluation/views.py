@@ -62,6 +62,7 @@ def outcomes(request):
             "grades": selectors.grade_counts(period, request.user),
             "upload_form": UploadForm(),
             "can_file": request.user.has_perm("evaluation.add_ticket"),
+            "units": selectors.indicator_units(),
         },
     )
 
@@ -91,6 +92,7 @@ def project_outcomes(request, pk):
             "request_form": BudgetRequestForm(initial={"year": next_budget_year()}) if can_request else None,
             "can_reply": request.user.has_perm("evaluation.change_rectification", Rectification(project=project)),
             "in_operation": project.stage == Stage.ACCEPTED,
+            "units": selectors.indicator_units(),
         },
     )
 
@@ -228,6 +230,7 @@ def evaluations(request):
             "query": query.urlencode(),
             "grades": selectors.grade_counts(period, request.user),
             "can_recompute": request.user.has_perm("evaluation.add_evaluation"),
+            "units": selectors.indicator_units(),
         },
     )
 
@@ -324,6 +327,7 @@ def budget_report(request, year):
             "years": range(next_budget_year() + 1, next_budget_year() - 4, -1),
             "grade_filter": request.GET.get("grade", ""),
             "names": selectors.indicator_names(),
+            "units": selectors.indicator_units(),
             "flag_filter": request.GET.get("flag", ""),
         },
     )
@@ -421,6 +425,7 @@ def adjust(request, year, project):
             "form": form,
             "history": BudgetAdjustment.objects.filter(request=budget_request).select_related("by"),
             "names": selectors.indicator_names(),
+            "units": selectors.indicator_units(),
         },
     )
 

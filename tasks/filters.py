@@ -1,6 +1,7 @@
 """FilterSets for tasks, warnings and notices, shared by the API and the pages."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -23,7 +24,11 @@ class StyledFilterSet(django_filters.FilterSet):
     def form(self):
         form = super().form
         for field in form.fields.values():
-            css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
+            if isinstance(field, forms.NullBooleanField):
+                # Django's own labels read 未知/是/否: "unknown" here means "don't filter".
+                field.widget.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
+            select = hasattr(field, "choices") or isinstance(field, forms.NullBooleanField)
+            css = "form-select form-select-sm" if select else "form-control form-control-sm"
             field.widget.attrs.setdefault("class", css)
         return form
 

@@ -7,6 +7,7 @@ tables first.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portfolio.workflow import TransitionTable
 
@@ -94,7 +95,8 @@ class NoticeStatus(models.TextChoices):
 class NoticeAction(models.TextChoices):
     ISSUE = "issue", _("Issue")
     REPLY = "reply", _("Reply")
-    CLOSE = "close", _("Close")
+    # 销号, not the "close" of a dialog box: the same English word means both elsewhere in the UI.
+    CLOSE = "close", pgettext_lazy("notice action", "Close")
     ESCALATE = "escalate", _("Escalate")
 
 

@@ -43,6 +43,29 @@ def test_the_project_page_explains_the_score(client, owner, transport_project, e
     assert "无数据，不参与计分" in page  # no tickets: resolution left out
 
 
+def test_indicator_values_carry_their_units_and_missing_data_is_not_called_not_met(
+    client, owner, finance, transport_project, year
+):
+    incidents = outcome.indicator("incidents", category="baseline", target_value=0)
+    calls = outcome.indicator("calls", category="innovation", bonus=5, target_value=50)
+    Indicator.objects.filter(pk=incidents.pk).update(unit="起", lower_is_better=True)
+    Indicator.objects.filter(pk=calls.pk).update(unit="万次")
+    outcome.measurement(transport_project, incidents, 1, period=year)
+    outcome.ratings(transport_project, [5, 4], year=year, month=1)
+    evaluate_period(year)
+    outcome.budget_request(transport_project, "100000.00", year=year + 1, by=owner)
+    client.force_login(owner)
+    page = client.get(f"/evaluation/projects/{transport_project.pk}/").content.decode()
+    assert "1 起" in page and "87.50%" in page  # satisfaction (4.5 − 1) ÷ 4 × 100, a percentage
+    row = page[page.index(">calls<") :]
+    row = row[: row.index("</tr>")]
+    assert "无数据，不加分" in row and "未填报测量值" in row and "未达标" not in row
+    for url in ("/evaluation/", "/evaluation/evaluations/"):
+        assert "1 起" in client.get(url).content.decode()
+    client.force_login(finance)
+    assert "1 起" in client.get(f"/evaluation/budget/{year + 1}/").content.decode()
+
+
 def test_owner_replies_to_a_poor_rating_from_the_page(client, owner, transport_project, evaluated):
     client.force_login(owner)
     rating = Rating.objects.filter(project=transport_project, score=1).get()
@@ -62,6 +85,16 @@ def test_owner_replies_to_a_poor_rating_from_the_page(client, owner, transport_p
     assert response.status_code == 302
     rectification.refresh_from_db()
     assert rectification.status == "closed" and rectification.closed_by == owner
+
+
+def test_the_rectification_pages_use_their_own_words_not_another_apps(client, owner, evaluated):
+    # "Open", "Overdue" and "Reply" are also task and milestone words, translated otherwise there.
+    client.force_login(owner)
+    page = client.get("/evaluation/rectifications/").content.decode()
+    assert ">待整改</a>" in page and ">已逾期</a>" in page and "<th>整改反馈</th>" in page
+    assert "进行中" not in page and "逾期预警" not in page
+    home = client.get("/").content.decode()
+    assert "待整改差评" in home and "已逾期" in home
 
 
 def test_owner_uploads_ratings_from_a_spreadsheet_page(client, owner, transport_project):

@@ -2,6 +2,7 @@
 the manager's queue, home panels and menu entries."""
 
 import re
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -356,3 +357,17 @@ def test_saving_a_stale_edit_form_after_submission_is_refused_clearly(client, ow
     assert "只有草稿或被退回修改的申报可以修改" in response.content.decode()
     draft.refresh_from_db()
     assert draft.name != "改名" and draft.stage == Stage.SUBMITTED
+
+
+def test_a_future_milestone_reads_not_done_and_a_frozen_file_list_has_no_blank_strip(client, owner, make_project):
+    approved = make_project(Stage.APPROVED)
+    pf.milestone(approved, done=False, name="招标采购", planned_date=date.today() + timedelta(days=60))
+    pf.attachment(approved, owner, name="立项批复.pdf")
+    client.force_login(owner)
+    html = client.get(f"/projects/{approved.pk}/").content.decode()
+    row = html[html.index("招标采购") :]
+    row = row[: row.index("</tr>")]
+    assert "未完成" in row and "进行中" not in row  # the project has not even started
+    attachments = html[html.index('id="attachments"') :]
+    attachments = attachments[: attachments.index("</section>")]
+    assert "立项批复.pdf" in attachments and not re.search(r'<div class="card-body">\s*</div>', attachments)

@@ -46,6 +46,16 @@ def test_the_board_shows_counts_per_bureau_and_refreshes_them_with_htmx(
     )
 
 
+def test_task_lists_call_a_task_code_a_task_code(signed_in, make_task, transport_bureau, supervisor):
+    # Not the projects app's "项目编号", which the shared msgid "Code" used to pick up.
+    make_task(transport_bureau, due_in=-3, assigned_days_ago=30, status=Status.IN_PROGRESS)
+    run_scan()
+    client = signed_in(supervisor)
+    for url in ("/tasks/", "/tasks/board/"):
+        html = client.get(url).content.decode()
+        assert "任务编号" in html and "项目编号" not in html
+
+
 def test_one_click_from_the_board_opens_a_late_task_with_its_history(
     signed_in, make_task, transport_bureau, supervisor
 ):
@@ -177,3 +187,11 @@ def test_home_panels_for_owner_and_supervisor(signed_in, client, make_task, tran
     assert "本单位任务" in signed_in(owner).get("/").content.decode()
     client.logout()
     assert "任务督办" in signed_in(supervisor).get("/").content.decode()
+
+
+def test_the_reply_overdue_filter_offers_all_yes_no_not_unknown(signed_in, supervisor):
+    html = signed_in(supervisor).get("/tasks/notices/").content.decode()
+    start = html.rindex("<select", 0, html.index('name="overdue"'))
+    select = html[start : html.index("</select>", start)]
+    assert "form-select" in select and '<option value="unknown" selected>全部</option>' in select
+    assert ">是<" in select and ">否<" in select and "未知" not in html
