@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 
 import orjson
 from django.db import connection
+from django.db.models import F
 
 BATCH = 5000
 
@@ -100,6 +101,7 @@ def rebuild_tally(project_ids=None) -> int:
     if project_ids is not None:
         tallies, ratings = tallies.filter(project_id__in=project_ids), ratings.filter(project_id__in=project_ids)
     tallies.delete()
+    rebuild_operating_tally(project_ids)
     grouped = (
         ratings.annotate(year=ExtractYear("rated_at"))
         .order_by()
@@ -108,6 +110,52 @@ def rebuild_tally(project_ids=None) -> int:
         .values_list("project_id", "year", "score", "n")
     )
     return insert_select(RatingTally, ["project_id", "period", "score", "count"], grouped)
+
+
+def rebuild_operating_tally(project_ids=None) -> int:
+    """Recompute the operating tally from tickets, spending and rectifications (PostgreSQL).
+
+    Triggers keep it as rows change (migration 0003); this is for a changed TIME_ZONE or a
+    database restored without them. Elsewhere there is no tally to rebuild.
+    """
+    from django.db.models import Count, Q, Sum
+    from django.db.models.functions import ExtractYear
+
+    from evaluation.models import OperatingTally, Rectification, Spending, Ticket
+
+    if connection.vendor != "postgresql":
+        return 0
+    sources = {
+        Ticket: (
+            ExtractYear("received_at"),  # in the site's time zone, as the trigger counts
+            {"tickets_received": Count("id"), "tickets_resolved": Count("id", filter=Q(resolved=True))},
+        ),
+        Spending: (ExtractYear("spent_on"), {"spent": Sum("amount")}),
+        Rectification: (
+            F("period"),
+            {
+                "rectified_on_time": Count("id", filter=Q(closed_on__lte=F("due_date"))),
+                "rectified_late": Count("id", filter=Q(closed_on__gt=F("due_date"))),
+            },
+        ),
+    }
+    tally: dict = {}
+    for model, (year, aggregates) in sources.items():
+        rows = model.objects.all() if project_ids is None else model.objects.filter(project_id__in=project_ids)
+        grouped = rows.annotate(year=year).order_by().values("project_id", "year").annotate(**aggregates)
+        for row in grouped:
+            line = tally.setdefault((row["project_id"], row["year"]), {})
+            line.update({name: row[name] for name in aggregates})
+    existing = OperatingTally.objects.all()
+    if project_ids is not None:
+        existing = existing.filter(project_id__in=project_ids)
+    existing.delete()
+    columns = ["tickets_received", "tickets_resolved", "spent", "rectified_on_time", "rectified_late"]
+    return insert_rows(
+        OperatingTally,
+        ["project_id", "period", *columns],
+        ((project, year, *(line.get(c) or 0 for c in columns)) for (project, year), line in tally.items()),
+    )
 
 
 def upsert(model, columns: Sequence[str], rows: list[Sequence], *, unique: Sequence[str], update: Sequence[str]) -> int:

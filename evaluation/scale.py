@@ -18,7 +18,16 @@ from django.utils import timezone
 
 from evaluation import bulk
 from evaluation.bulk import rebuild_tally
-from evaluation.models import BudgetPolicy, BudgetRequest, Rating, RatingTally, Rectification, Spending, Ticket
+from evaluation.models import (
+    BudgetPolicy,
+    BudgetRequest,
+    OperatingTally,
+    Rating,
+    RatingTally,
+    Rectification,
+    Spending,
+    Ticket,
+)
 from portfolio.scale import BATCH, Scale
 from projects.lifecycle import Stage
 from projects.models import Project
@@ -132,8 +141,10 @@ def seed_outcomes(scale: Scale) -> None:
     BudgetPolicy.objects.create(year=PERIOD + 1, envelope=(requested * Decimal("0.9")).quantize(Decimal("0.01")))
     scale.say(f"  evaluation: {len(projects)} budget requests for {PERIOD + 1}, policy with envelope")
     if connection.vendor == "postgresql":
-        # Fresh statistics, as autovacuum would gather them soon after a load this size: without
-        # them the planner takes the new tables for empty.
+        # Fresh statistics and visibility maps, as autovacuum would leave them soon after a load
+        # this size: without them the planner takes the new tables for empty, and index-only
+        # scans read the table anyway.
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"  # (VACUUM: not in a transaction)
         with connection.cursor() as cursor:
-            for model in (Rating, RatingTally, Rectification, Ticket, Spending, BudgetRequest, Project):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+            for model in (Rating, RatingTally, OperatingTally, Rectification, Ticket, Spending, BudgetRequest, Project):
+                cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")

@@ -89,7 +89,7 @@ class Result:
 
 
 # Bump when a formula changes, so every stored result is recomputed once.
-FORMULA_VERSION = 2
+FORMULA_VERSION = 3
 
 
 def fingerprint(specs: list[IndicatorSpec]) -> str:
@@ -115,28 +115,102 @@ def fingerprint(specs: list[IndicatorSpec]) -> str:
     )
 
 
-def digest(specs_fingerprint: str, inputs: "ProjectInputs") -> str:
-    """A hash of everything a result is computed from: equal digests, equal results."""
-    payload = repr(
-        (
-            FORMULA_VERSION,
-            specs_fingerprint,
-            inputs.tier,
-            inputs.domain_id,
-            inputs.tickets_received,
-            inputs.tickets_resolved,
-            inputs.ratings,
-            inputs.ratings_sum,
-            inputs.ratings_satisfied,
-            inputs.poor_ratings,
-            inputs.rectified_on_time,
-            inputs.rectified_late,
-            inputs.spent,
-            inputs.approved_budget,
-            sorted(inputs.measurements.items()),
+def specs_to_json(specs: list[IndicatorSpec]) -> list[dict]:
+    """The indicators as stored in an EvaluationBasis (decimals as strings)."""
+
+    def number(value):
+        return None if value is None else str(value)
+
+    return [
+        {
+            "id": s.id,
+            "code": s.code,
+            "name": s.name,
+            "category": s.category,
+            "source": s.source,
+            "weight": number(s.weight),
+            "baseline_value": number(s.baseline_value),
+            "target_value": number(s.target_value),
+            "lower_is_better": s.lower_is_better,
+            "bonus": number(s.bonus),
+            "domain_id": s.domain_id,
+            "tier_values": {tier: [number(b), number(t)] for tier, (b, t) in sorted(s.tier_values.items())},
+        }
+        for s in specs
+    ]
+
+
+def specs_from_json(rows: list[dict]) -> list[IndicatorSpec]:
+    def number(value):
+        return None if value is None else Decimal(value)
+
+    return [
+        IndicatorSpec(
+            id=row["id"],
+            code=row["code"],
+            name=row["name"],
+            category=row["category"],
+            source=row["source"],
+            weight=number(row["weight"]),
+            baseline_value=number(row["baseline_value"]),
+            target_value=number(row["target_value"]),
+            lower_is_better=row["lower_is_better"],
+            bonus=number(row["bonus"]),
+            domain_id=row["domain_id"],
+            tier_values={tier: (number(b), number(t)) for tier, (b, t) in row["tier_values"].items()},
         )
+        for row in rows
+    ]
+
+
+def basis_digest(specs_fingerprint: str) -> str:
+    """Names the EvaluationBasis of a set of indicators under this version of the formulas."""
+    return hashlib.md5(f"{FORMULA_VERSION}|{specs_fingerprint}".encode(), usedforsecurity=False).hexdigest()
+
+
+def specs_hash(specs_fingerprint: str) -> str:
+    return hashlib.md5(specs_fingerprint.encode(), usedforsecurity=False).hexdigest()
+
+
+def digest_text(specs: list[IndicatorSpec], specs_fingerprint: str, inputs: "ProjectInputs") -> str:
+    """Everything a result is computed from, as one line of text.
+
+    scoring_sql builds the same line inside PostgreSQL, so a result stored by either path is
+    recognised as unchanged by the other.
+    """
+    measured = sorted(s.id for s in specs if s.source == Source.MEASUREMENT)
+    measurements = ",".join(
+        f"{pk}={text(inputs.measurements[pk], '.4f')}" for pk in measured if inputs.measurements.get(pk) is not None
     )
-    return hashlib.sha1(payload.encode(), usedforsecurity=False).hexdigest()
+    return "|".join(
+        [
+            str(FORMULA_VERSION),
+            specs_hash(specs_fingerprint),
+            inputs.tier or "",
+            "" if inputs.domain_id is None else str(inputs.domain_id),
+            *(
+                str(n)
+                for n in (
+                    inputs.tickets_received,
+                    inputs.tickets_resolved,
+                    inputs.ratings,
+                    inputs.ratings_sum,
+                    inputs.ratings_satisfied,
+                    inputs.poor_ratings,
+                    inputs.rectified_on_time,
+                    inputs.rectified_late,
+                )
+            ),
+            text(inputs.spent),
+            text(inputs.approved_budget) or "",
+            measurements,
+        ]
+    )
+
+
+def digest(specs: list[IndicatorSpec], specs_fingerprint: str, inputs: "ProjectInputs") -> str:
+    """A hash of everything a result is computed from: equal digests, equal results."""
+    return hashlib.md5(digest_text(specs, specs_fingerprint, inputs).encode(), usedforsecurity=False).hexdigest()
 
 
 def share(part, whole) -> Decimal | None:

@@ -2,19 +2,22 @@
 (notifications, e-mail) after commit."""
 
 import datetime
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from constance import config
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import CharField, Count, DateField, DateTimeField, Value
+from django.db.models import CharField, Count, DateField, DateTimeField, Max, Min, Value
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from evaluation import bulk, scoring
+from evaluation import bulk, scoring, scoring_sql
 from evaluation.budget import GRADES
 from evaluation.ingest import KINDS, MAX_ROWS, BadRow, References, Sheet, parse_rows
 from evaluation.inputs import collect_inputs, indicator_specs
@@ -23,6 +26,7 @@ from evaluation.models import (
     BudgetPolicy,
     BudgetRequest,
     Evaluation,
+    EvaluationBasis,
     Filing,
     Indicator,
     IndicatorTarget,
@@ -33,12 +37,13 @@ from evaluation.models import (
     Ticket,
 )
 from evaluation.models.budget import MAX_AMOUNT
-from evaluation.models.indicators import direction_error
+from evaluation.models.indicators import Source, direction_error
 from evaluation.models.operations import POOR_RATING
 from portfolio.models import Role, User
 from portfolio.notifications import notify
 from portfolio.workflow import ActionNotPermitted, InvalidTransition, RequirementsNotMet
 from projects.lifecycle import Stage
+from projects.models import Project
 
 MAX_REPORTED_ERRORS = 100
 MODELS = {
@@ -258,10 +263,82 @@ class EvaluationRun:
 def evaluate_period(period: int, *, project_ids=None) -> EvaluationRun:
     """Evaluate every project in operation for ``period`` (or only ``project_ids``).
 
-    Idempotent: a result is written only when it differs from the stored one (compared by the
-    digest of its breakdown), so running it twice changes nothing and ``updated_at`` dates the
+    Idempotent: a result is written only when its inputs differ from those of the stored one
+    (compared by their digest), so running it twice changes nothing and ``updated_at`` dates the
     last real change.
     """
+    if connection.vendor == "postgresql":
+        return evaluate_in_database(period, project_ids=project_ids)
+    return evaluate_in_python(period, project_ids=project_ids)
+
+
+def evaluation_basis(specs, specs_fingerprint: str) -> EvaluationBasis:
+    """The frozen record of these indicators (created the first time they are used)."""
+    basis, _created = EvaluationBasis.objects.get_or_create(
+        digest=scoring.basis_digest(specs_fingerprint),
+        defaults={"formula_version": scoring.FORMULA_VERSION, "indicators": scoring.specs_to_json(specs)},
+    )
+    return basis
+
+
+def evaluate_in_database(period: int, *, project_ids=None, workers: int | None = None) -> EvaluationRun:
+    """PostgreSQL: the same formulas as one statement (scoring_sql, kept equal to scoring.py by
+    tests), reading the tallies; no row leaves the database.
+
+    A whole period is shared between ``workers`` connections (EVALUATION_WORKERS, default: one
+    per processor), each evaluating its share of the projects in its own transaction, as
+    PostgreSQL shares a large aggregate between parallel workers; a database write cannot be
+    parallel otherwise. Each project's result is written whole or not at all, and a run that
+    stops half-way leaves the rest to the next one. Inside a caller's transaction, or for chosen
+    projects, it is one statement on the caller's connection.
+    """
+    specs = indicator_specs()
+    specs_fingerprint = scoring.fingerprint(specs)
+    workers = workers or settings.EVALUATION_WORKERS or os.cpu_count() or 1
+    if project_ids is not None or connection.in_atomic_block or workers == 1:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [EVALUATION_LOCK, period])
+            basis = evaluation_basis(specs, specs_fingerprint)
+            shares = [scoring_sql.evaluate(period, specs, specs_fingerprint, basis.pk, project_ids)]
+    else:
+        with connection.cursor() as cursor:  # held until the shares are done (a session lock)
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [EVALUATION_LOCK, period])
+        try:
+            shares = _evaluate_in_shares(period, specs, specs_fingerprint, workers)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [EVALUATION_LOCK, period])
+    projects, created, changed = (sum(getattr(c, name) for c in shares) for name in ("projects", "created", "changed"))
+    return EvaluationRun(
+        period=period, projects=projects, created=created, changed=changed, unchanged=projects - created - changed
+    )
+
+
+EVALUATION_LOCK = 0x45564C  # with the period: one evaluation run of a period at a time
+
+
+def _evaluate_in_shares(period, specs, specs_fingerprint, workers) -> list:
+    """Each of ``workers`` threads evaluates an equal range of project ids on its own connection."""
+    basis = evaluation_basis(specs, specs_fingerprint)  # committed: the workers refer to it
+    ids = Project.objects.filter(stage=Stage.ACCEPTED).aggregate(low=Min("pk"), high=Max("pk"))
+    low, high = ids["low"] or 0, (ids["high"] or 0) + 1
+    step = -(-(high - low) // workers)  # ids are dense enough that equal ranges share the work
+
+    def share(start):
+        try:
+            with transaction.atomic():
+                return scoring_sql.evaluate(
+                    period, specs, specs_fingerprint, basis.pk, id_range=(start, min(start + step, high))
+                )
+        finally:
+            connection.close()  # this worker thread's own connection
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(share, range(low, high, step)))
+
+
+def evaluate_in_python(period: int, *, project_ids=None) -> EvaluationRun:
+    """Any database: aggregate the operating data, score each project with scoring.py, store."""
     specs = indicator_specs()
     specs_fingerprint = scoring.fingerprint(specs)
     inputs = collect_inputs(period, project_ids)
@@ -269,66 +346,47 @@ def evaluate_period(period: int, *, project_ids=None) -> EvaluationRun:
     if project_ids is not None:
         stored = stored.filter(project_id__in=list(inputs))
     digests = dict(stored.values_list("project_id", "digest"))
+    measured_ids = {spec.id for spec in specs if spec.source == Source.MEASUREMENT}
     run, now, rows, prepared = EvaluationRun(period=period, projects=len(inputs)), timezone.now(), [], {}
-    for project_id, project_inputs in inputs.items():
-        digest = scoring.digest(specs_fingerprint, project_inputs)
-        previous = digests.get(project_id)
-        if previous == digest:  # same inputs, same result: leave the row (and its updated_at) alone
-            run.unchanged += 1
-            continue
-        if previous is None:
-            run.created += 1
-        else:
-            run.changed += 1
-        tier = project_inputs.tier
-        if tier not in prepared:
-            prepared[tier] = scoring.prepare(specs, tier)
-        result = scoring.evaluate(specs, project_inputs, prepared[tier])
-        rows.append(
-            (
-                project_id,
-                period,
-                result.score,
-                result.grade,
-                result.baseline_met,
-                result.catch_up_score,
-                result.bonus,
-                result.breakdown,
-                result.summary,
-                digest,
-                now,
-                now,
-            )
-        )
     with transaction.atomic():
-        if not digests and connection.vendor == "postgresql":
-            # Nothing stored yet for these projects and period: the rows can stream straight in.
-            # A run racing this one makes the insert fail on the unique constraint, not duplicate.
-            bulk.insert_rows(Evaluation, EVALUATION_COLUMNS, rows)
-        else:
-            bulk.upsert(
-                Evaluation,
-                EVALUATION_COLUMNS,
-                rows,
-                unique=["project_id", "period"],
-                update=[*EVALUATION_COLUMNS[2:10], "updated_at"],
+        basis = evaluation_basis(specs, specs_fingerprint)
+        for project_id, i in inputs.items():
+            digest = scoring.digest(specs, specs_fingerprint, i)
+            previous = digests.get(project_id)
+            if previous == digest:  # same inputs, same result: leave the row (and its updated_at) alone
+                run.unchanged += 1
+                continue
+            if previous is None:
+                run.created += 1
+            else:
+                run.changed += 1
+            if i.tier not in prepared:
+                prepared[i.tier] = scoring.prepare(specs, i.tier)
+            result = scoring.evaluate(specs, i, prepared[i.tier])
+            measured = {str(pk): str(value) for pk, value in sorted(i.measurements.items()) if pk in measured_ids}
+            rows.append(
+                (
+                    *(project_id, period, result.score, result.grade, result.baseline_met, result.catch_up_score),
+                    *(result.bonus, result.summary, digest, now, now, basis.pk, i.tier, i.domain_id),
+                    *(i.tickets_received, i.tickets_resolved, i.ratings, i.ratings_sum, i.ratings_satisfied),
+                    *(i.poor_ratings, i.rectified_on_time, i.rectified_late, i.spent, i.approved_budget, measured),
+                )
             )
+        bulk.upsert(
+            Evaluation,
+            EVALUATION_COLUMNS,
+            rows,
+            unique=["project_id", "period"],
+            update=[c for c in EVALUATION_COLUMNS if c not in {"project_id", "period", "created_at"}],
+        )
     return run
 
 
 EVALUATION_COLUMNS = [
-    "project_id",
-    "period",
-    "score",
-    "grade",
-    "baseline_met",
-    "catch_up_score",
-    "bonus",
-    "breakdown",
-    "summary",
-    "digest",
-    "created_at",
-    "updated_at",
+    *("project_id", "period", "score", "grade", "baseline_met", "catch_up_score", "bonus", "summary", "digest"),
+    *("created_at", "updated_at", "basis_id", "tier", "domain_ref", "tickets_received", "tickets_resolved"),
+    *("ratings", "ratings_sum", "ratings_satisfied", "poor_ratings", "rectified_on_time", "rectified_late"),
+    *("spent", "approved_budget", "measurements"),
 ]
 
 

@@ -51,6 +51,7 @@ def outcomes(request):
     period = _period(request)
     projects = selectors.outcome_projects(request.user, period)
     page = Paginator(projects, 30).get_page(request.GET.get("page"))
+    selectors.attach_breakdowns(page.object_list, period)
     return render(
         request,
         "evaluation/outcomes.html",
@@ -72,7 +73,7 @@ def project_outcomes(request, pk):
     project = get_object_or_404(
         Project.objects.visible_to(request.user).select_related("owner_org__region", "domain"), pk=pk
     )
-    evaluations = list(Evaluation.objects.filter(project=project).order_by("-period"))
+    evaluations = list(Evaluation.objects.filter(project=project).select_related("basis").order_by("-period"))
     ratings = Rating.objects.filter(project=project).select_related("rectification").order_by("-rated_at")[:20]
     rectifications = Rectification.objects.filter(project=project).select_related("rating", "closed_by")
     open_rectifications = list(rectifications.filter(status=Rectification.Status.OPEN).order_by("due_date")[:50])
@@ -213,7 +214,9 @@ def close_rectification(request, pk):
 @login_required
 def evaluations(request):
     period = _period(request)
-    queryset = Evaluation.objects.visible_to(request.user).select_related("project__owner_org", "project__domain")
+    queryset = Evaluation.objects.visible_to(request.user).select_related(
+        "project__owner_org", "project__domain", "basis"
+    )
     filterset = filters.EvaluationFilter(request.GET, queryset=queryset.filter(period=period))
     page = Paginator(filterset.qs.order_by("-score", "project__code"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -154,6 +154,9 @@ class EvaluationSerializer(serializers.ModelSerializer):
     project_name = serializers.CharField(source="project.name", read_only=True)
     owner_org = serializers.IntegerField(source="project.owner_org_id", read_only=True)
     owner_org_name = serializers.CharField(source="project.owner_org.name", read_only=True)
+    breakdown = serializers.JSONField(
+        read_only=True, help_text=_("Every indicator with what it was scored against, its value and points.")
+    )
 
     class Meta:
         model = Evaluation

@@ -181,7 +181,7 @@ class RectificationViewSet(ScopedReadOnlyViewSet):
 
 
 class EvaluationViewSet(ScopedReadOnlyViewSet):
-    queryset = Evaluation.objects.select_related("project__owner_org")
+    queryset = Evaluation.objects.select_related("project__owner_org", "basis")
     serializer_class = serializers.EvaluationSerializer
     filterset_class = filters.EvaluationFilter
     search_fields = ["project__code", "project__name"]

@@ -2,8 +2,17 @@
 
 from evaluation.models.budget import BudgetAdjustment, BudgetPolicy, BudgetRequest
 from evaluation.models.indicators import Category, Indicator, IndicatorTarget, Source
-from evaluation.models.operations import Filing, Measurement, Rating, RatingTally, Rectification, Spending, Ticket
-from evaluation.models.results import Evaluation, Grade
+from evaluation.models.operations import (
+    Filing,
+    Measurement,
+    OperatingTally,
+    Rating,
+    RatingTally,
+    Rectification,
+    Spending,
+    Ticket,
+)
+from evaluation.models.results import Evaluation, EvaluationBasis, Grade
 
 __all__ = [
     "BudgetAdjustment",
@@ -11,11 +20,13 @@ __all__ = [
     "BudgetRequest",
     "Category",
     "Evaluation",
+    "EvaluationBasis",
     "Filing",
     "Grade",
     "Indicator",
     "IndicatorTarget",
     "Measurement",
+    "OperatingTally",
     "Rating",
     "RatingTally",
     "Rectification",

@@ -209,6 +209,35 @@ class RatingTally(models.Model):
         return f"{self.project_id} · {self.period} · {self.score}: {self.count}"
 
 
+class OperatingTally(models.Model):
+    """Per project and year: tickets received and resolved, money spent, rectifications closed on
+    time and late. Kept by PostgreSQL triggers on those tables (migration 0003), so it follows
+    every write, whatever path it takes — filing, the API, the admin, a cascade or a raw load.
+
+    Evaluating a period on PostgreSQL reads it (a row per project) instead of scanning a year of
+    tickets and rectifications. On SQLite, the embedded default for small installations, there are
+    no triggers and it stays empty: the evaluation aggregates the rows themselves there.
+    ``bulk.rebuild_tally`` recomputes it (needed only if TIME_ZONE changes: a ticket's year is its
+    local year).
+    """
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="+")
+    period = models.PositiveSmallIntegerField(_("period (year)"))
+    tickets_received = models.BigIntegerField(default=0)
+    tickets_resolved = models.BigIntegerField(default=0)
+    spent = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    rectified_on_time = models.BigIntegerField(default=0)
+    rectified_late = models.BigIntegerField(default=0)  # closed after the deadline
+
+    class Meta:
+        verbose_name = _("operating tally")
+        verbose_name_plural = _("operating tallies")
+        constraints = [models.UniqueConstraint(fields=["period", "project"], name="operating_tally_unique")]
+
+    def __str__(self):
+        return f"{self.project_id} · {self.period}"
+
+
 class Spending(RulesModel):
     """Money spent on a project's operation, for the budget execution rate."""
 
@@ -329,7 +358,16 @@ class Rectification(RulesModel):
         ordering = ["status", "due_date", "pk"]
         # Poor ratings open these by the ten thousand: only the indexes pages need (project,
         # organization's open ones); the period aggregate reads the table through.
-        indexes = [models.Index(fields=["org", "status", "due_date"], name="rectification_org_open_idx")]
+        indexes = [
+            models.Index(fields=["org", "status", "due_date"], name="rectification_org_open_idx"),
+            # The still-open ones past their deadline count as late: the evaluation reads them here
+            # (closed ones are in the operating tally).
+            models.Index(
+                fields=["period", "due_date", "project"],
+                name="rectification_unclosed_idx",
+                condition=Q(closed_on__isnull=True),
+            ),
+        ]
         rules_permissions = perms.RECTIFICATIONS
 
     def __str__(self):
