@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from portfolio.models import (
     BusinessItem,
@@ -36,7 +37,11 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ObjectPermissionsModelAdmin, DjangoUserAdmin):
+    """Accounts, kept by the portfolio office. Object rules (portfolio/permissions.py) keep a
+    superuser's account out of a manager's hands, and who is staff or superuser stays with
+    superusers."""
+
     list_display = ["username", "name", "organization", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active", "is_staff"]
     search_fields = ["username", "name", "email"]
@@ -53,6 +58,11 @@ class UserAdmin(DjangoUserAdmin):
             {"classes": ("wide",), "fields": ("username", "name", "organization", "role", "password1", "password2")},
         ),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ["is_staff", "is_superuser", "groups", "last_login", "date_joined"]
 
 
 @admin.register(Domain)

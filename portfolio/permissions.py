@@ -48,10 +48,27 @@ REFERENCE_DATA = {
     "delete": is_admin,
 }
 
-# Accounts: the portfolio office creates and edits them; a user may read their own.
+
+@rules.predicate
+def is_superuser_account(user, other):
+    return other is not None and bool(getattr(other, "is_superuser", False))
+
+
+# Accounts: the portfolio office creates and edits them; a user may read their own. A superuser's
+# account only another superuser may change: a manager who could reset its password could act
+# as it.
 USERS = {
     "view": rules.is_authenticated,
     "add": is_admin,
-    "change": is_admin,
-    "delete": is_admin,
+    "change": is_staff_superuser | (is_manager & ~is_superuser_account),
+    "delete": is_staff_superuser | (is_manager & ~is_superuser_account),
 }
+
+# The admin (基础数据) lists an app to whoever passes the rule named after it; each model then
+# asks its own rules (a project or a gate record is read-only there; its workflow changes it).
+# The portfolio office keeps the reference data there — regions, organizations, plans, domains,
+# systems, accounts, review rules, indicators — and the runtime-editable thresholds (constance).
+for app_label in ("portfolio", "projects", "tasks", "evaluation", "constance"):
+    rules.set_perm(app_label, is_admin)
+rules.set_perm("constance.view_config", is_admin)
+rules.set_perm("constance.change_config", is_admin)

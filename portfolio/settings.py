@@ -273,6 +273,8 @@ EVALUATION_WORKERS = env.integer("EVALUATION_WORKERS", 0, minimum=0)
 
 # --- Runtime-editable settings (admin → Constance) --------------------------------------------
 CONSTANCE_BACKEND = "constance.backends.database.DatabaseBackend"
+# The portfolio office edits the thresholds (the "constance.*" rules in portfolio/permissions.py).
+CONSTANCE_SUPERUSER_ONLY = False
 CONSTANCE_CONFIG = {
     # Task supervision thresholds (DESIGN.md "Warning kinds"), read by the overdue scan.
     "WARNING_DAYS": (7, _("Days before the due date when a due-soon reminder opens"), int),

@@ -121,6 +121,7 @@ def test_finance_sees_the_budget_page_with_charts_and_exports(client, finance, e
     assert 'id="chart-grades"' in page and 'id="chart-domains"' in page and "echarts.min.js" in page
     assert f"/api/v1/budget/{year + 1}/?format=xlsx" in page
     assert "100,000.00" in page  # money with thousands separators
+    assert "<th>单位</th>" in page and "<th>领域</th>" in page  # each totals table names what it totals
 
 
 def test_finance_simulates_on_the_page_without_saving(client, finance, evaluated, year):

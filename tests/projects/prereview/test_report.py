@@ -160,6 +160,7 @@ def test_the_queue_lists_proposals_by_recommendation(client, manager, in_review,
     html = client.get("/projects/prereview/").content.decode()
     order = [html.index(f'data-testid="queue-row-{p.pk}"') for p in (rewrite, app, fine)]
     assert order == sorted(order)  # reject, return, approve
+    assert "未分配专家" in html and "已提交 0 / 0" not in html  # no reviewer yet: said so, not "0 of 0"
 
 
 def test_the_home_page_and_the_project_page_show_pre_review(client, manager, rewrite):
