@@ -266,9 +266,11 @@ def budget_home(request):
 
 def _chart_data(report: dict) -> dict:
     grades = report["totals"]["grades"]
+    # Only the grades some line has (an empty slice would still be labelled), each in its colour.
+    slices = [(_("Grade %(grade)s") % {"grade": g}, grades[g], GRADE_COLOURS[g]) for g in ("A", "B", "C", "D")]
+    slices.append((_("Not evaluated"), grades["none"], GRADE_COLOURS["none"]))
     return {
-        "grades": [{"name": _("Grade %(grade)s") % {"grade": g}, "value": grades[g]} for g in ("A", "B", "C", "D")]
-        + ([{"name": _("Not evaluated"), "value": grades["none"]}] if grades["none"] else []),
+        "grades": [{"name": name, "value": n, "itemStyle": {"color": colour}} for name, n, colour in slices if n],
         "domains": [row["domain_name"] for row in report["totals"]["by_domain"]],
         "requested": [float(Decimal(row["requested"]) / 10000) for row in report["totals"]["by_domain"]],
         "recommended": [float(Decimal(row["recommended"]) / 10000) for row in report["totals"]["by_domain"]],
@@ -278,8 +280,12 @@ def _chart_data(report: dict) -> dict:
             "recommended": _("Recommended"),
             "final": _("Final"),
             "unit": _("10,000 yuan"),
+            "empty": _("No budget requests for this year."),
         },
     }
+
+
+GRADE_COLOURS = {"A": "#198754", "B": "#0d6efd", "C": "#fd7e14", "D": "#dc3545", "none": "#adb5bd"}
 
 
 def _report_lines_page(request, report):

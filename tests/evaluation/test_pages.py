@@ -124,6 +124,20 @@ def test_finance_sees_the_budget_page_with_charts_and_exports(client, finance, e
     assert "<th>单位</th>" in page and "<th>领域</th>" in page  # each totals table names what it totals
 
 
+def test_the_grade_chart_draws_only_the_grades_some_line_has(client, finance, evaluated, year):
+    import json
+    import re
+
+    client.force_login(finance)
+    page = client.get(f"/evaluation/budget/{year + 1}/").content.decode()
+    data = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', page, re.S)[1])
+    assert data["grades"] and all(slice_["value"] > 0 for slice_ in data["grades"])
+    assert len({slice_["itemStyle"]["color"] for slice_ in data["grades"]}) == len(data["grades"])
+    empty = client.get(f"/evaluation/budget/{year + 5}/").content.decode()
+    data = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', empty, re.S)[1])
+    assert data["grades"] == [] and data["labels"]["empty"] == "本年度暂无预算申请。"
+
+
 def test_finance_simulates_on_the_page_without_saving(client, finance, evaluated, year):
     client.force_login(finance)
     response = client.post(

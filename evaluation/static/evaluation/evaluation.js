@@ -8,7 +8,12 @@
     if (target.matches("[data-year-nav]")) window.location.href = target.dataset.yearNav + target.value + "/";
   });
 
-  const GRADE_COLORS = ["#198754", "#0d6efd", "#fd7e14", "#dc3545", "#adb5bd"];
+  // With nothing to draw, say so where the chart would be.
+  function empty(chart, text) {
+    chart.setOption({
+      title: { text: text, left: "center", top: "middle", textStyle: { color: "#6c757d", fontSize: 14, fontWeight: "normal" } },
+    });
+  }
 
   function drawCharts(root) {
     const source = root.querySelector("#chart-data") || document.getElementById("chart-data");
@@ -17,8 +22,9 @@
     const grades = document.getElementById("chart-grades");
     if (grades) {
       const chart = echarts.getInstanceByDom(grades) || echarts.init(grades);
-      chart.setOption({
-        color: GRADE_COLORS,
+      chart.clear();
+      if (!data.grades.length) empty(chart, data.labels.empty);
+      else chart.setOption({
         tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
         legend: { bottom: 0 },
         series: [{ type: "pie", radius: ["40%", "70%"], data: data.grades, label: { formatter: "{b}\n{c}" } }],
@@ -27,7 +33,9 @@
     const domains = document.getElementById("chart-domains");
     if (domains) {
       const chart = echarts.getInstanceByDom(domains) || echarts.init(domains);
-      chart.setOption({
+      chart.clear();
+      if (!data.domains.length) empty(chart, data.labels.empty);
+      else chart.setOption({
         tooltip: { trigger: "axis" },
         legend: { bottom: 0 },
         grid: { left: 8, right: 16, top: 24, bottom: 48, containLabel: true },
