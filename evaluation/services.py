@@ -260,6 +260,9 @@ class EvaluationRun:
         return {k: getattr(self, k) for k in ("period", "projects", "created", "changed", "unchanged")}
 
 
+EVALUATION_LOCK = 0x45564C  # with the period: one evaluation run of a period at a time (PostgreSQL)
+
+
 def evaluate_period(period: int, *, project_ids=None) -> EvaluationRun:
     """Evaluate every project in operation for ``period`` (or only ``project_ids``).
 
@@ -286,15 +289,15 @@ def evaluate_in_database(period: int, *, project_ids=None, workers: int | None =
     tests), reading the tallies; no row leaves the database.
 
     A whole period is shared between ``workers`` connections (EVALUATION_WORKERS, default: one
-    per processor), each evaluating its share of the projects in its own transaction, as
-    PostgreSQL shares a large aggregate between parallel workers; a database write cannot be
-    parallel otherwise. Each project's result is written whole or not at all, and a run that
+    per processor, at most four), each evaluating its share of the projects in its own
+    transaction, as PostgreSQL shares a large aggregate between parallel workers; a database
+    write cannot be parallel otherwise. Each project's result is written whole or not at all, and a run that
     stops half-way leaves the rest to the next one. Inside a caller's transaction, or for chosen
     projects, it is one statement on the caller's connection.
     """
     specs = indicator_specs()
     specs_fingerprint = scoring.fingerprint(specs)
-    workers = workers or settings.EVALUATION_WORKERS or os.cpu_count() or 1
+    workers = workers or settings.EVALUATION_WORKERS or min(os.cpu_count() or 1, 4)
     if project_ids is not None or connection.in_atomic_block or workers == 1:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [EVALUATION_LOCK, period])
@@ -312,9 +315,6 @@ def evaluate_in_database(period: int, *, project_ids=None, workers: int | None =
     return EvaluationRun(
         period=period, projects=projects, created=created, changed=changed, unchanged=projects - created - changed
     )
-
-
-EVALUATION_LOCK = 0x45564C  # with the period: one evaluation run of a period at a time
 
 
 def _evaluate_in_shares(period, specs, specs_fingerprint, workers) -> list:

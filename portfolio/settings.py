@@ -268,7 +268,8 @@ CELERY_BEAT_SCHEDULE = {
     "tasks-overdue-scan": {"task": "tasks.scan_overdue", "schedule": float(OVERDUE_SCAN_SECONDS)},
 }
 HEALTH_CHECK_TIMEOUT = env.integer("HEALTH_CHECK_TIMEOUT", 3, minimum=1)
-# Connections a whole period's evaluation is shared between on PostgreSQL (0: one per processor).
+# Connections a whole period's evaluation is shared between on PostgreSQL (0: one per processor,
+# at most four).
 EVALUATION_WORKERS = env.integer("EVALUATION_WORKERS", 0, minimum=0)
 
 # --- Runtime-editable settings (admin → Constance) --------------------------------------------

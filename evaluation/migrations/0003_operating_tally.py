@@ -36,7 +36,8 @@ def _add(rows: str, spec: dict, sign: str) -> str:
     updates = ", ".join(f"{c} = t.{c} + EXCLUDED.{c}" for c in COLUMNS)
     return (
         f"INSERT INTO {TALLY} AS t (project_id, period, {', '.join(COLUMNS)}) "  # noqa: S608 (constants)
-        f"SELECT project_id, {spec['period']}, {values} FROM {rows} GROUP BY 1, 2 "
+        # In key order, so that two statements adding to the same rows lock them in the same order.
+        f"SELECT project_id, {spec['period']}, {values} FROM {rows} GROUP BY 1, 2 ORDER BY 1, 2 "
         f"ON CONFLICT (period, project_id) DO UPDATE SET {updates};"
     )
 
