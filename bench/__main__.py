@@ -14,7 +14,11 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/portfolio_bench"
 
 
 def benchmark_modules(only):
-    names = [m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if m.name not in {"harness"}]
+    names = [
+        m.name
+        for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+        if m.name != "harness" and not m.name.startswith("_")
+    ]
     return [importlib.import_module(f"bench.{name}") for name in sorted(names) if not only or name in only]
 
 
@@ -56,7 +60,7 @@ def prepare_database(url: str, scale: dict, fresh: bool) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", nargs="*", help="Run only these benchmark modules.")
-    parser.add_argument("--fresh", action="store_true", help="Drop and re-seed the bench database.")
+    parser.add_argument("--fresh", action="store_true", help="Drop and re-seed the bench databases.")
     args = parser.parse_args()
 
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
@@ -72,18 +76,27 @@ def main() -> int:
 
     settings.DEBUG = False  # no query log growing through millions of rows
 
+    from django.db import connections
+
     from bench.harness import Context
 
-    modules = benchmark_modules(args.only)
-    scale = {}
-    for module in modules:
-        for key, value in getattr(module, "SCALE", {}).items():
-            scale[key] = max(scale.get(key, 0), value)
-    prepare_database(url, scale, args.fresh)
-    ctx = Context(scale=scale)
-    for module in modules:
-        print(f"\n== {module.__name__.split('.')[-1]}: {(module.__doc__ or '').strip().splitlines()[0]}", flush=True)
-        module.run(ctx)
+    # Each benchmark runs at the scale its issue names, in a database seeded at exactly that scale
+    # (one per distinct scale, kept for the next run): a module measured on another's larger
+    # dataset would answer a different question.
+    groups: dict[str, list] = {}
+    for module in benchmark_modules(args.only):
+        groups.setdefault(json.dumps(getattr(module, "SCALE", {}), sort_keys=True), []).append(module)
+    ctx = Context(scale={})
+    for wanted, modules in groups.items():
+        group_url = f"{url}_{'_'.join(m.__name__.split('.')[-1] for m in modules)}"
+        connections.close_all()
+        settings.DATABASES["default"]["NAME"] = group_url.rsplit("/", 1)[1]
+        ctx.scale = json.loads(wanted)
+        prepare_database(group_url, ctx.scale, args.fresh)
+        for module in modules:
+            doc = (module.__doc__ or "").strip().splitlines()[0]
+            print(f"\n== {module.__name__.split('.')[-1]}: {doc}", flush=True)
+            module.run(ctx)
     missed = [r for r in ctx.results if r[4] is False]
     print(f"\n{len(ctx.results)} figures, {len(missed)} targets missed.")
     return 1 if missed else 0
