@@ -168,51 +168,6 @@ def basis_digest(specs_fingerprint: str) -> str:
     return hashlib.md5(f"{FORMULA_VERSION}|{specs_fingerprint}".encode(), usedforsecurity=False).hexdigest()
 
 
-def specs_hash(specs_fingerprint: str) -> str:
-    return hashlib.md5(specs_fingerprint.encode(), usedforsecurity=False).hexdigest()
-
-
-def digest_text(specs: list[IndicatorSpec], specs_fingerprint: str, inputs: "ProjectInputs") -> str:
-    """Everything a result is computed from, as one line of text.
-
-    scoring_sql builds the same line inside PostgreSQL, so a result stored by either path is
-    recognised as unchanged by the other.
-    """
-    measured = sorted(s.id for s in specs if s.source == Source.MEASUREMENT)
-    measurements = ",".join(
-        f"{pk}={text(inputs.measurements[pk], '.4f')}" for pk in measured if inputs.measurements.get(pk) is not None
-    )
-    return "|".join(
-        [
-            str(FORMULA_VERSION),
-            specs_hash(specs_fingerprint),
-            inputs.tier or "",
-            "" if inputs.domain_id is None else str(inputs.domain_id),
-            *(
-                str(n)
-                for n in (
-                    inputs.tickets_received,
-                    inputs.tickets_resolved,
-                    inputs.ratings,
-                    inputs.ratings_sum,
-                    inputs.ratings_satisfied,
-                    inputs.poor_ratings,
-                    inputs.rectified_on_time,
-                    inputs.rectified_late,
-                )
-            ),
-            text(inputs.spent),
-            text(inputs.approved_budget) or "",
-            measurements,
-        ]
-    )
-
-
-def digest(specs: list[IndicatorSpec], specs_fingerprint: str, inputs: "ProjectInputs") -> str:
-    """A hash of everything a result is computed from: equal digests, equal results."""
-    return hashlib.md5(digest_text(specs, specs_fingerprint, inputs).encode(), usedforsecurity=False).hexdigest()
-
-
 def share(part, whole) -> Decimal | None:
     """part ÷ whole × 100, or None when there is nothing to divide by."""
     if not whole:

@@ -8,12 +8,12 @@ so each one becomes its own columns — its value, points, whether it is met —
 (weight, and baseline and target per region tier) passed as parameters; nothing a user typed is
 ever part of the SQL text.
 
-The statement first hashes each project's inputs and goes on only with those whose hash differs
-from the stored result's (a recompute with nothing changed writes nothing). It stores the score,
-grade, the budget line's summary, the inputs themselves and the frozen indicators (the basis),
-from which ``Evaluation.breakdown`` explains the result. All of it equals what scoring.py
-computes, to the character: tests/evaluation/test_scoring_sql.py compares the two on randomized
-portfolios.
+The statement first compares each project's inputs and indicators (the basis) with those its
+stored result was computed from and goes on only with those that differ (a recompute with
+nothing changed writes nothing). It stores the score, grade, the budget line's summary, the
+inputs themselves and the basis, from which ``Evaluation.breakdown`` explains the result. All of
+it equals what scoring.py computes, to the character: tests/evaluation/test_scoring_sql.py
+compares the two on randomized portfolios.
 """
 
 import json
@@ -25,7 +25,8 @@ from django.utils import timezone
 from evaluation.models import Evaluation, OperatingTally, RatingTally, Rectification
 from evaluation.models.indicators import Category, Source
 from evaluation.models.operations import POOR_RATING
-from evaluation.scoring import FORMULA_VERSION, IndicatorSpec, prepare, specs_hash
+from evaluation.models.results import INPUT_COLUMNS
+from evaluation.scoring import IndicatorSpec, prepare
 from portfolio.models import Region
 from projects.lifecycle import Stage
 from projects.models import Project
@@ -74,7 +75,6 @@ def _by_tier(p: _Params, values: dict, cast: str, alias: str) -> str:
 def evaluate(
     period: int,
     specs: list[IndicatorSpec],
-    specs_fingerprint: str,
     basis: int,
     project_ids=None,
     id_range=None,
@@ -163,14 +163,22 @@ def evaluate(
                 f"WHEN s.a{k} THEN ', \"satisfied_rate\": ' || {_share('s.satisfied', 's.n')} "
                 f"|| ', \"rectified_on_time_rate\": ' || {_share('s.on_time', 's.on_time + s.late')}"
             )
-    # Only projects whose inputs differ from what their stored result was computed from go on:
-    # a recompute with nothing changed stops here, after reading the inputs.
+    # Only projects whose inputs or indicators differ from those their stored result was computed
+    # from go on: a recompute with nothing changed stops here, after reading the inputs.
     evaluation = q(Evaluation._meta.db_table)
+    measured_ids = sorted(s.id for s in specs if s.source == Source.MEASUREMENT)
+    measurements = _list(
+        "{",
+        [f"CASE WHEN i.m{pk} IS NOT NULL THEN '\"{pk}\": \"' || i.m{pk}::text || '\"' END" for pk in measured_ids],
+        "}",
+    )
+    stored_inputs = ", ".join(f"e.{c}" for c in INPUT_COLUMNS)
+    new_inputs = "i.tier, i.domain_id, i.received, i.resolved, i.n, i.total, i.satisfied, i.poor, i.on_time, i.late"
     ctes.append(
-        f"x AS (SELECT d.*, e.id AS stored_id FROM (SELECT i.*, {_digest(p, specs, specs_fingerprint)} AS digest "
-        "FROM i) d "
-        f"LEFT JOIN {evaluation} e ON e.project_id = d.project_id AND e.period = {p(period)} "
-        "WHERE e.digest IS DISTINCT FROM d.digest)"
+        f"x AS (SELECT i.*, ({measurements})::jsonb AS measurements, e.id AS stored_id FROM i "
+        f"LEFT JOIN {evaluation} e ON e.project_id = i.project_id AND e.period = {p(period)} "
+        f"WHERE e.id IS NULL OR (e.basis_id, {stored_inputs}) IS DISTINCT FROM "
+        f"({p(basis)}, {new_inputs}, i.spent, i.approved_budget, ({measurements})::jsonb))"
     )
     # Materialized: inlined, every column would repeat the expressions of the step before it
     # wherever it is used.
@@ -197,12 +205,6 @@ def evaluate(
     ctes.append(f"h AS (SELECT g.*, {grade} AS grade FROM g)")
 
     summary = "('{\"values\": ' || h.vals || COALESCE(h.sat, '') || '}')::jsonb"
-    measured = sorted(s.id for s in specs if s.source == Source.MEASUREMENT)
-    measurements = _list(
-        "{",
-        [f"CASE WHEN h.m{pk} IS NOT NULL THEN '\"{pk}\": \"' || h.m{pk}::text || '\"' END" for pk in measured],
-        "}",
-    )
     stored = {
         "score": "h.score",
         "grade": "h.grade",
@@ -210,7 +212,6 @@ def evaluate(
         "catch_up_score": "round(h.catch_up, 2)",
         "bonus": "round(h.bonus, 2)",
         "summary": summary,
-        "digest": "h.digest",
         "updated_at": p(now, "timestamptz"),
         "basis_id": p(basis),
         "tier": "h.tier",
@@ -225,7 +226,7 @@ def evaluate(
         "rectified_late": "h.late",
         "spent": "h.spent",
         "approved_budget": "h.approved_budget",
-        "measurements": f"({measurements})::jsonb",
+        "measurements": "h.measurements",
     }
     # New results are inserted, changed ones updated in place. (Runs for a period take a lock
     # first, services.evaluate_in_database, so no other run inserts the same row meanwhile.)
@@ -277,23 +278,3 @@ def _list(opening: str, items: list[str], closing: str) -> str:
     if not items:
         return f"'{opening}{closing}'"
     return f"('{opening}' || concat_ws(', ', {', '.join(items)}) || '{closing}')"
-
-
-def _digest(p: _Params, specs: list[IndicatorSpec], specs_fingerprint: str) -> str:
-    """md5 of the same text as scoring.digest_text (the inputs the result is computed from)."""
-    measured = sorted(s.id for s in specs if s.source == Source.MEASUREMENT)
-    measurements = ", ".join(
-        f"CASE WHEN i.m{pk} IS NOT NULL THEN {p(f'{pk}=')}::text || i.m{pk}::text END" for pk in measured
-    )
-    # The stored columns have the scale Python's text() writes (money 2 places, measured values
-    # 4), so their own text is the same; no rounding needed.
-    parts = [
-        f"{p(f'{FORMULA_VERSION}|{specs_hash(specs_fingerprint)}')}::text",
-        "COALESCE(i.tier, '')",
-        "COALESCE(i.domain_id::text, '')",
-        *(f"i.{c}::text" for c in ("received", "resolved", "n", "total", "satisfied", "poor", "on_time", "late")),
-        "i.spent::text",
-        "COALESCE(i.approved_budget::text, '')",
-        f"concat_ws(',', {measurements})" if measured else "''",
-    ]
-    return f"md5(concat_ws('|', {', '.join(parts)}))"

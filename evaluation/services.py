@@ -39,6 +39,7 @@ from evaluation.models import (
 from evaluation.models.budget import MAX_AMOUNT
 from evaluation.models.indicators import Source, direction_error
 from evaluation.models.operations import POOR_RATING
+from evaluation.models.results import INPUT_COLUMNS
 from portfolio.models import Role, User
 from portfolio.notifications import notify
 from portfolio.workflow import ActionNotPermitted, InvalidTransition, RequirementsNotMet
@@ -266,9 +267,8 @@ EVALUATION_LOCK = 0x45564C  # with the period: one evaluation run of a period at
 def evaluate_period(period: int, *, project_ids=None) -> EvaluationRun:
     """Evaluate every project in operation for ``period`` (or only ``project_ids``).
 
-    Idempotent: a result is written only when its inputs differ from those of the stored one
-    (compared by their digest), so running it twice changes nothing and ``updated_at`` dates the
-    last real change.
+    Idempotent: a result is written only when its inputs or indicators differ from those of the
+    stored one, so running it twice changes nothing and ``updated_at`` dates the last real change.
     """
     if connection.vendor == "postgresql":
         return evaluate_in_database(period, project_ids=project_ids)
@@ -302,7 +302,7 @@ def evaluate_in_database(period: int, *, project_ids=None, workers: int | None =
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [EVALUATION_LOCK, period])
             basis = evaluation_basis(specs, specs_fingerprint)
-            shares = [scoring_sql.evaluate(period, specs, specs_fingerprint, basis.pk, project_ids)]
+            shares = [scoring_sql.evaluate(period, specs, basis.pk, project_ids)]
     else:
         with connection.cursor() as cursor:  # held until the shares are done (a session lock)
             cursor.execute("SELECT pg_advisory_lock(%s, %s)", [EVALUATION_LOCK, period])
@@ -327,9 +327,7 @@ def _evaluate_in_shares(period, specs, specs_fingerprint, workers) -> list:
     def share(start):
         try:
             with transaction.atomic():
-                return scoring_sql.evaluate(
-                    period, specs, specs_fingerprint, basis.pk, id_range=(start, min(start + step, high))
-                )
+                return scoring_sql.evaluate(period, specs, basis.pk, id_range=(start, min(start + step, high)))
         finally:
             connection.close()  # this worker thread's own connection
 
@@ -345,31 +343,33 @@ def evaluate_in_python(period: int, *, project_ids=None) -> EvaluationRun:
     stored = Evaluation.objects.filter(period=period)
     if project_ids is not None:
         stored = stored.filter(project_id__in=list(inputs))
-    digests = dict(stored.values_list("project_id", "digest"))
+    previous = {row[0]: row[1:] for row in stored.values_list("project_id", "basis_id", *INPUT_COLUMNS)}
     measured_ids = {spec.id for spec in specs if spec.source == Source.MEASUREMENT}
     run, now, rows, prepared = EvaluationRun(period=period, projects=len(inputs)), timezone.now(), [], {}
     with transaction.atomic():
         basis = evaluation_basis(specs, specs_fingerprint)
         for project_id, i in inputs.items():
-            digest = scoring.digest(specs, specs_fingerprint, i)
-            previous = digests.get(project_id)
-            if previous == digest:  # same inputs, same result: leave the row (and its updated_at) alone
-                run.unchanged += 1
+            measured = {str(pk): str(value) for pk, value in sorted(i.measurements.items()) if pk in measured_ids}
+            given = (
+                *(basis.pk, i.tier, i.domain_id, i.tickets_received, i.tickets_resolved, i.ratings, i.ratings_sum),
+                *(i.ratings_satisfied, i.poor_ratings, i.rectified_on_time, i.rectified_late, i.spent),
+                *(i.approved_budget, measured),
+            )
+            stored_inputs = previous.get(project_id)
+            if stored_inputs is not None and _same_inputs(stored_inputs, given):
+                run.unchanged += 1  # same inputs and indicators, same result: leave the row alone
                 continue
-            if previous is None:
+            if stored_inputs is None:
                 run.created += 1
             else:
                 run.changed += 1
             if i.tier not in prepared:
                 prepared[i.tier] = scoring.prepare(specs, i.tier)
             result = scoring.evaluate(specs, i, prepared[i.tier])
-            measured = {str(pk): str(value) for pk, value in sorted(i.measurements.items()) if pk in measured_ids}
             rows.append(
                 (
                     *(project_id, period, result.score, result.grade, result.baseline_met, result.catch_up_score),
-                    *(result.bonus, result.summary, digest, now, now, basis.pk, i.tier, i.domain_id),
-                    *(i.tickets_received, i.tickets_resolved, i.ratings, i.ratings_sum, i.ratings_satisfied),
-                    *(i.poor_ratings, i.rectified_on_time, i.rectified_late, i.spent, i.approved_budget, measured),
+                    *(result.bonus, result.summary, now, now, *given),
                 )
             )
         bulk.upsert(
@@ -383,11 +383,19 @@ def evaluate_in_python(period: int, *, project_ids=None) -> EvaluationRun:
 
 
 EVALUATION_COLUMNS = [
-    *("project_id", "period", "score", "grade", "baseline_met", "catch_up_score", "bonus", "summary", "digest"),
-    *("created_at", "updated_at", "basis_id", "tier", "domain_ref", "tickets_received", "tickets_resolved"),
-    *("ratings", "ratings_sum", "ratings_satisfied", "poor_ratings", "rectified_on_time", "rectified_late"),
-    *("spent", "approved_budget", "measurements"),
+    *("project_id", "period", "score", "grade", "baseline_met", "catch_up_score", "bonus", "summary"),
+    *("created_at", "updated_at", "basis_id", *INPUT_COLUMNS),
 ]
+
+
+def _same_inputs(stored: tuple, given: tuple) -> bool:
+    """Stored and new inputs are equal (numbers compared as numbers: 1.5 and 1.50 are the same)."""
+    *stored_head, stored_measured = stored
+    *given_head, given_measured = given
+    as_numbers = {k: Decimal(v) for k, v in stored_measured.items()} == {
+        k: Decimal(v) for k, v in given_measured.items()
+    }
+    return tuple(stored_head) == tuple(given_head) and as_numbers
 
 
 # --- indicators ----------------------------------------------------------------------------------

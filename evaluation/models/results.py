@@ -62,6 +62,14 @@ class EvaluationBasis(models.Model):
 _SPECS: dict = {}
 
 
+# What a result is computed from besides its basis (scoring.ProjectInputs), as stored: equal
+# inputs and basis, equal result.
+INPUT_COLUMNS = (
+    *("tier", "domain_ref", "tickets_received", "tickets_resolved", "ratings", "ratings_sum", "ratings_satisfied"),
+    *("poor_ratings", "rectified_on_time", "rectified_late", "spent", "approved_budget", "measurements"),
+)
+
+
 class Evaluation(RulesModel):
     """Computed by ``services.evaluate_period`` and never edited by hand.
 
@@ -69,9 +77,8 @@ class Evaluation(RulesModel):
     ratings, rectifications, spending, measured values, its tier and domain) and the frozen
     indicators (``basis``) — so it explains itself even after the indicators change: ``breakdown``
     lays out every indicator with the values it was scored against, its value, points and weight,
-    recomputed from exactly those. ``digest`` is a hash of the inputs: a recompute writes only
-    rows whose inputs changed, so ``updated_at`` says when the result last changed, not when the
-    job last ran.
+    recomputed from exactly those. A recompute writes only rows whose inputs or basis changed, so
+    ``updated_at`` says when the result last changed, not when the job last ran.
     """
 
     project = models.ForeignKey(  # indexed by evaluation_unique_period, which starts with it
@@ -86,7 +93,6 @@ class Evaluation(RulesModel):
     # What a budget line shows of it, small enough to read for 50,000 lines at once:
     # {"values": {code: value}, "satisfied_rate": …, "rectified_on_time_rate": …}.
     summary = models.JSONField(_("summary"), default=dict)
-    digest = models.CharField(max_length=40, editable=False)
     created_at = models.DateTimeField(_("first computed at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("result changed at"))
 

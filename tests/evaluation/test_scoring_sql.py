@@ -1,5 +1,5 @@
 """The evaluation inside PostgreSQL (scoring_sql) equals scoring.py — the stored inputs, score,
-grade, summary and digest, and so the breakdown explained from them — and the operating tally
+grade and summary, and so the breakdown explained from them — and the operating tally
 its triggers keep equals the rows it counts.
 
 Each case builds a random portfolio — projects in three region tiers and two domains, tickets,
@@ -44,7 +44,7 @@ RANGES = {
     "flat": (40, 60),
 }
 FIELDS = [
-    *("score", "grade", "baseline_met", "catch_up_score", "bonus", "summary", "digest", "basis_id", "breakdown"),
+    *("score", "grade", "baseline_met", "catch_up_score", "bonus", "summary", "basis_id", "breakdown"),
     *("tier", "domain_ref", "tickets_received", "tickets_resolved", "ratings", "ratings_sum", "ratings_satisfied"),
     *("poor_ratings", "rectified_on_time", "rectified_late", "spent", "approved_budget", "measurements"),
 ]
@@ -147,7 +147,7 @@ def test_the_database_and_python_compute_the_same_evaluations(seed):
     by_python = evaluate_in_python(2025)
     assert by_python.created == len(projects)
     python = _stored()
-    # The same digests: the database recognises every Python result as unchanged.
+    # The same inputs and basis: the database recognises every Python result as unchanged.
     again = evaluate_in_database(2025)
     assert (again.created, again.changed, again.unchanged) == (0, 0, len(projects))
 
