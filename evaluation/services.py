@@ -291,9 +291,10 @@ def evaluate_in_database(period: int, *, project_ids=None, workers: int | None =
     A whole period is shared between ``workers`` connections (EVALUATION_WORKERS, default: one
     per processor, at most four), each evaluating its share of the projects in its own
     transaction, as PostgreSQL shares a large aggregate between parallel workers; a database
-    write cannot be parallel otherwise. Each project's result is written whole or not at all, and a run that
-    stops half-way leaves the rest to the next one. Inside a caller's transaction, or for chosen
-    projects, it is one statement on the caller's connection.
+    write cannot be parallel otherwise. Each project's result is written whole or not at all,
+    and a run that stops half-way leaves the rest to the next one. Inside a caller's
+    transaction, or for chosen projects, it is one statement on the caller's connection. An
+    advisory lock on the period keeps two runs apart.
     """
     specs = indicator_specs()
     specs_fingerprint = scoring.fingerprint(specs)
