@@ -167,4 +167,9 @@ def _transitions(ctx, manager, owner, org):
         pass
     ctx.report("projects", f"approve through the service (n={TRANSITIONS})", f"{service * 1000:.1f} ms each")
     ctx.report("projects", "bare lock + UPDATE + INSERT", f"{bare * 1000:.2f} ms each")
-    ctx.report("projects", "service ÷ bare SQL", f"{service / bare:.0f}×", "≤ 40×", service / bare <= 40)
+    # No target on this ratio (the issue sets none for transitions): the service makes about 20
+    # queries — checks, pre-review report, history, transition, gate record, notifications — and
+    # the bare baseline 3, so the ratio moves with how fast three trivial statements run (0.5–1 ms:
+    # 26× to 40× across runs on one machine). The query count is what is held, in
+    # tests/projects/test_query_counts.py (the same for any number of attachments or reviews).
+    ctx.report("projects", "service ÷ bare SQL", f"{service / bare:.0f}×")

@@ -58,3 +58,27 @@ def test_detail_page_queries_are_bounded(client, owner, manager, make_project, d
     client.force_login(owner)
     with django_assert_max_num_queries(40):
         assert client.get(f"/projects/{project.pk}/").status_code == 200
+
+
+def test_an_approval_costs_the_same_queries_whatever_the_project_carries(manager, make_project, plan):
+    """Approving freezes the gate record (fields, attachments with checksums, linked systems, the
+    pre-review report): a fixed number of queries, not one per attachment, system or review."""
+    from projects import services
+
+    def approve(attachments, systems, reviews, name, functions):
+        project = make_project(
+            Stage.PREREVIEW, budget_requested=200000, name=name, functions=functions, description=name + functions
+        )
+        for _ in range(attachments):
+            pf.attachment(project, manager, kind="approval")
+        project.systems.set([factories.system(project.owner_org) for _ in range(systems)])
+        for _ in range(reviews):
+            pf.expert_review(project, manager=manager)
+        with CaptureQueriesContext(connection) as captured:
+            services.transition(project, "approve", by=manager, approved_budget="1", approval_number="1号")
+        return len(captured)
+
+    small = approve(1, 1, 1, "河湖长制巡河管理系统", "巡河打卡\n问题上报")
+    large = approve(6, 4, 3, "校园食堂明厨亮灶", "后厨视频接入\n食品留样登记")
+    assert small == large
+    assert large <= 25
