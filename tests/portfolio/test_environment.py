@@ -88,6 +88,28 @@ def _manage(*args, **env):
     )
 
 
+def test_manage_py_works_in_a_bare_checkout_shell():
+    """No environment at all: manage.py is the developer's tool, so it runs in development mode
+    (it used to fail with an opaque AppRegistryNotReady, the SECRET_KEY refusal swallowed)."""
+    result = _manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_the_web_server_defaults_to_production_and_refuses_without_a_secret_key():
+    unset = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "PYTHONPATH", "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import portfolio.wsgi"],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k not in unset},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", DEBUG="false", ALLOWED_HOSTS="portal.example.gov.cn")
     assert result.returncode != 0
