@@ -602,9 +602,21 @@ def confirmed_from(data, record) -> dict:
     return chosen
 
 
+class AlreadyImported(Exception):
+    """The upload was imported meanwhile (a second click, another manager): nothing was done."""
+
+
 def finish_import(record, planned, *, by: User, skip_bad_rows: bool) -> dict:
+    """Import a checked upload once: the record is claimed in the same transaction as the rows,
+    so two confirmations at once import it once, and a refused import leaves it pending."""
     from tasks.models import TaskImport
 
-    result = import_tasks(planned, plan=record.plan, by=by, assigned_on=record.assigned_on, skip_bad_rows=skip_bad_rows)
-    TaskImport.objects.filter(pk=record.pk).update(state=TaskImport.State.IMPORTED, result=result)
+    with transaction.atomic():
+        pending = TaskImport.objects.filter(pk=record.pk, state=TaskImport.State.PENDING)
+        if not pending.update(state=TaskImport.State.IMPORTED):
+            raise AlreadyImported(_("This upload was already imported."))
+        result = import_tasks(
+            planned, plan=record.plan, by=by, assigned_on=record.assigned_on, skip_bad_rows=skip_bad_rows
+        )
+        TaskImport.objects.filter(pk=record.pk).update(result=result)
     return result

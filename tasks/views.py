@@ -383,7 +383,7 @@ def import_preview(request, pk):
         skip = request.POST.get("skip_bad_rows") == "1"
         try:
             result = services.finish_import(record, planned, by=request.user, skip_bad_rows=skip)
-        except services.ImportRefused as refused:
+        except (services.ImportRefused, services.AlreadyImported) as refused:
             messages.error(request, str(refused))
         else:
             messages.success(

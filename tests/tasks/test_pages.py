@@ -159,12 +159,20 @@ def test_the_import_page_offers_close_matches_and_imports_after_confirmation(
     assert "市农业农村委" in preview and "临江市农业农村局" in preview and "确认相近单位" in preview
     refused = client.post(f"/tasks/import/{record.pk}/", {"import": "1"}, follow=True)
     assert "本次未导入任何任务" in refused.content.decode() and not Task.objects.exists()
+    record.refresh_from_db()
+    assert record.state == TaskImport.State.PENDING  # a refused import leaves the upload to confirm again
     confirm = {"confirm-name-1": "市农业农村委", "confirm-org-1": str(agriculture.pk)}
     rechecked = client.post(f"/tasks/import/{record.pk}/", confirm).content.decode()
     assert rechecked.count("table-danger") < preview.count("table-danger")
     done = client.post(f"/tasks/import/{record.pk}/", {**confirm, "import": "1", "skip_bad_rows": "1"})
     assert done.status_code == 302
     assert Task.objects.filter(title="推进数字乡村试点", lead_org=agriculture).exists()
+    imported = Task.objects.count()
+    # A second confirmation (another tab, a double click) imports nothing and says why.
+    again = client.post(f"/tasks/import/{record.pk}/", {**confirm, "import": "1", "skip_bad_rows": "1"})
+    page = again.content.decode()
+    assert again.status_code == 200 and Task.objects.count() == imported
+    assert "已导入" in page and "新增" in page and "{'created'" not in page  # the counts in words, not a dict
 
 
 def test_the_import_page_refuses_a_password_protected_sheet(signed_in, plan, manager):
