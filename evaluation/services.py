@@ -416,6 +416,13 @@ def save_indicator(indicator: Indicator, *, by, targets: list[dict] | None = Non
     tiers = [t["tier"] for t in targets or []]
     if len(tiers) != len(set(tiers)):
         errors.setdefault("targets", []).append(_("Each region tier may have one set of targets."))
+    if indicator.pk and indicator.is_builtin:
+        # Reports and exports find the built-in indicators by code and source (as the form and the
+        # admin show them read-only); the API must not rename them either.
+        stored = Indicator.objects.filter(pk=indicator.pk).values("code", "source").get()
+        for name, value in stored.items():
+            if getattr(indicator, name) != value:
+                errors[name] = _("The code and source of a built-in indicator cannot change.")
     if errors:
         raise RequirementsNotMet(errors)
     with transaction.atomic():

@@ -64,3 +64,15 @@ def test_a_builtin_indicator_cannot_be_deleted(api, manager):
     satisfaction = Indicator.objects.get(code="satisfaction")
     assert api.as_(manager).delete(f"/api/v1/indicators/{satisfaction.pk}/").status_code == 400
     assert Indicator.objects.filter(code="satisfaction").exists()
+
+
+def test_the_api_cannot_rename_a_builtin_indicator(api, manager):
+    satisfaction = Indicator.objects.get(code="satisfaction")
+    url = f"/api/v1/indicators/{satisfaction.pk}/"
+    for change in ({"code": "renamed"}, {"source": "measurement"}):
+        response = api.as_(manager).patch(url, change, format="json")
+        assert response.status_code == 400, response.content
+        assert "内置指标的编码和数据来源不可修改" in str(response.json())
+    satisfaction.refresh_from_db()
+    assert (satisfaction.code, satisfaction.source) == ("satisfaction", "satisfaction")
+    assert api.as_(manager).patch(url, {"weight": "35.00"}, format="json").status_code == 200  # the rest stays editable
