@@ -33,10 +33,16 @@ def next_budget_year() -> int:
 
 
 def _period(request) -> int:
+    return _parse_period(request.GET.get("period")) or current_period()
+
+
+def _parse_period(value) -> int | None:
+    """A period from a form or query (a year from 2000 to this one), or None if it is not one."""
     try:
-        return int(request.GET.get("period") or current_period())
-    except ValueError:
-        return current_period()
+        period = int(value)
+    except (TypeError, ValueError):
+        return None
+    return period if 2000 <= period <= current_period() else None
 
 
 def _form_errors(form, error: RequirementsNotMet):
@@ -243,7 +249,13 @@ def evaluations(request):
 def recompute(request):
     if not request.user.has_perm("evaluation.add_evaluation"):
         raise PermissionDenied
-    period = _period(request) if "period" in request.GET else int(request.POST.get("period") or current_period())
+    if "period" in request.GET:
+        period = _period(request)
+    else:
+        period = _parse_period(request.POST.get("period") or current_period())
+        if period is None:
+            messages.error(request, _("A period is a year between 2000 and this year."))
+            return redirect("evaluation:evaluations")
     run = services.evaluate_period(period)
     messages.success(
         request,

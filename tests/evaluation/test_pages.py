@@ -239,3 +239,17 @@ def test_the_admin_shows_ratings_and_evaluations_read_only(client, manager, eval
     assert client.get("/admin/evaluation/rating/").status_code == 200
     assert client.get("/admin/evaluation/rating/add/").status_code == 403
     assert client.get("/admin/evaluation/indicator/").status_code == 200
+
+
+def test_the_recompute_button_refuses_a_period_that_is_not_a_year(client, manager, transport_project):
+    from evaluation.models import Evaluation
+
+    outcome.ratings(transport_project, [5, 4])
+    client.force_login(manager)
+    for wrong in ("abc", "99999", "1999"):
+        response = client.post("/evaluation/evaluations/recompute/", {"period": wrong}, follow=True)
+        assert response.status_code == 200
+        assert "评价期间为 2000 年至今年之间的年度" in response.content.decode()
+    assert not Evaluation.objects.exists()
+    client.post("/evaluation/evaluations/recompute/", {"period": "2025"})
+    assert Evaluation.objects.filter(period=2025).count() == 1
