@@ -330,7 +330,7 @@ def _ranking_month(request):
 def ranking(request):
     _require(request.user, BOARD_ROLES)
     month = _ranking_month(request)
-    payload = selectors.ranking_payload(Task.objects.all(), month)
+    payload = selectors.ranking_payload(Task.objects.visible_to(request.user), month)
     return render(request, "tasks/ranking.html", {"payload": payload, "month": month})
 
 
@@ -338,7 +338,7 @@ def ranking(request):
 def export_ranking(request):
     _require(request.user, BOARD_ROLES)
     month = _ranking_month(request)
-    payload = selectors.ranking_payload(Task.objects.all(), month)
+    payload = selectors.ranking_payload(Task.objects.visible_to(request.user), month)
     return exports.xlsx_response(exports.ranking_workbook(payload), f"ranking-{payload['month']}")
 
 
