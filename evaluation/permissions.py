@@ -67,3 +67,8 @@ BUDGET_POLICY = {
     "change": is_finance,
     "delete": rules.always_deny,
 }
+
+
+# The admin lists this app to the portfolio office (portfolio/permissions.py):
+# indicators; ratings, results and policies read-only.
+rules.set_perm("evaluation", is_admin)

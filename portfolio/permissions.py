@@ -65,10 +65,10 @@ USERS = {
 }
 
 # The admin (基础数据) lists an app to whoever passes the rule named after it; each model then
-# asks its own rules (a project or a gate record is read-only there; its workflow changes it).
-# The portfolio office keeps the reference data there — regions, organizations, plans, domains,
-# systems, accounts, review rules, indicators — and the runtime-editable thresholds (constance).
-for app_label in ("portfolio", "projects", "tasks", "evaluation", "constance"):
-    rules.set_perm(app_label, is_admin)
+# asks its own rules. The portfolio office keeps the reference data there — regions,
+# organizations, plans, domains, systems, accounts — and the runtime-editable thresholds
+# (constance). Each app opens its own part the same way, in its permissions module.
+rules.set_perm("portfolio", is_admin)
+rules.set_perm("constance", is_admin)
 rules.set_perm("constance.view_config", is_admin)
 rules.set_perm("constance.change_config", is_admin)

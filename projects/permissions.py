@@ -7,7 +7,7 @@ predicates decide what they may *do* with what they see; the models declare them
 
 import rules
 
-from portfolio.permissions import is_manager, is_owner, is_staff_superuser
+from portfolio.permissions import is_admin, is_owner
 from portfolio.workflow import InvalidTransition
 from projects.lifecycle import ACTORS, TRANSITIONS, Action, Stage
 
@@ -41,7 +41,7 @@ def acts_for_owner_org(user, obj):
     return owns(user, project_of(obj))
 
 
-is_portfolio_office = is_manager | is_staff_superuser
+is_portfolio_office = is_admin
 
 # Proposals: owners draft them for their own organization (or one below it) and edit them while
 # the stage allows it (the service answers 409 outside draft/returned); nobody else edits them.
@@ -92,3 +92,8 @@ def not_in_this_stage(project, user, code: str, label) -> InvalidTransition:
         action_label=str(label),
         allowed={action: str(Action(action).label) for action in allowed_actions(user, project)},
     )
+
+
+# The admin lists this app to the portfolio office (portfolio/permissions.py):
+# review rules; projects and gate records read-only, their workflow changes them.
+rules.set_perm("projects", is_admin)
