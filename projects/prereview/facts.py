@@ -306,13 +306,17 @@ def holds(condition: Mapping, facts: Mapping) -> bool:
 # --- Display ----------------------------------------------------------------------------------------
 
 
-def display(fact_name: str, value) -> str:
-    """A value as a reviewer reads it: 3,200,000.00 元, 是/否, 24 个月, 60%, a verdict's label."""
+def display(fact_name: str, value, labels: dict | None = None) -> str:
+    """A value as a reviewer reads it: 3,200,000.00 元, 是/否, 24 个月, 60%, a verdict's label.
+
+    ``labels``: the fact's choice labels, when the caller has them (a list reads them once).
+    """
     fact = FACTS[fact_name]
     if value is None:
         return _("not given")
     if isinstance(value, list):
-        return "、".join(display(fact_name, item) for item in value)
+        labels = fact.choice_labels() if labels is None and fact.kind == Kind.CHOICE else labels
+        return "、".join(display(fact_name, item, labels) for item in value)
     if fact.kind == Kind.BOOLEAN:
         return _("yes") if value else _("no")
     if fact.kind == Kind.MONEY:
@@ -320,7 +324,7 @@ def display(fact_name: str, value) -> str:
     if fact.kind == Kind.SHARE:
         return f"{Decimal(str(value)) * 100:.0f}%"
     if fact.kind == Kind.CHOICE:
-        return fact.choice_labels().get(value, str(value))
+        return (fact.choice_labels() if labels is None else labels).get(value, str(value))
     return f"{value:,} {fact.unit}".strip() if isinstance(value, int) else str(value)
 
 

@@ -108,3 +108,11 @@ def test_the_default_rules_are_valid_rules():
         assert cleaned["conditions"] == version.conditions, version.name
     red_lines = {v.name for v in versions if v.red_line}
     assert {"预算30万元及以上须经专家评审", "建设独立移动App", "质保期少于12个月", "与已有建设重复"} <= red_lines
+
+
+def test_a_list_of_domains_reads_their_names_once(django_assert_num_queries):
+    """A condition on several domains is shown with one query for their names, not one per domain."""
+    codes = ["public_service", "smart_governance", "digital_economy", "urban_resilience"]
+    with django_assert_num_queries(1):
+        text = F.display("domain", codes)
+    assert text.count("、") == 3
