@@ -74,3 +74,9 @@ def test_a_role_with_several_entries_of_one_app_gets_one_dropdown(client, manage
     client.force_login(owner)
     html = client.get("/").content.decode()
     assert 'class="nav-link active" href="/"' in html  # Home is never folded
+
+
+def test_browsers_asking_for_favicon_ico_get_the_icon(client):
+    """The admin's pages carry no <link rel="icon">, so browsers ask for /favicon.ico (was a 404)."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("portfolio/favicon.svg")
