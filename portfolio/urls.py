@@ -1,9 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 from portfolio import views
 from portfolio.forms import SignInForm
@@ -27,7 +25,7 @@ urlpatterns = [
     path("health/", views.health_page, name="health"),
     path("healthz", views.healthz, name="healthz"),
     # Pages without our <link rel="icon"> (the admin's) make browsers ask for /favicon.ico.
-    path("favicon.ico", RedirectView.as_view(url=static("portfolio/favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
     # The API: one tree under /api/v1/, each app contributing its routes (string includes keep
     # the import layers intact: portfolio imports no app).

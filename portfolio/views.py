@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -106,3 +107,8 @@ def healthz(request):
     ok = all(check.ok for check in checks)
     body = {"status": "ok" if ok else "unavailable", **{c.name: "ok" if c.ok else c.detail for c in checks}}
     return JsonResponse(body, status=200 if ok else 503)
+
+
+def favicon(request):
+    """/favicon.ico, which browsers ask for on pages without an icon link (the admin's)."""
+    return redirect(static("portfolio/favicon.svg"), permanent=True)  # resolved per request: hashed names in production
