@@ -38,8 +38,18 @@ HEADERS = {  # column -> words that name it in a header cell, tried in this orde
     "deadline": ("时限", "完成时间", "期限", "时间节点", "时间要求", "完成时间"),
     "lead": ("牵头",),
     "partner": ("配合", "参与", "协办", "协同"),
-    "responsible": ("责任单位", "责任部门", "责任主体", "承办单位", "主责单位", "负责单位"),
-    "title": ("任务", "工作内容", "重点工作", "事项", "工作措施", "具体措施", "工作要点", "内容", "举措"),
+    "responsible": (
+        "责任单位",
+        "责任部门",
+        "责任主体",
+        "承办单位",
+        "主责单位",
+        "负责单位",
+        "部门分工",
+        "责任分工",
+        "单位分工",
+    ),
+    "title": ("任务", "工作内容", "重点工作", "事项", "措施", "工作要点", "内容", "举措"),
 }
 SECTION = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+(?:部分|章|节))"
@@ -218,6 +228,8 @@ def _read_sheet(sheet) -> list[SheetRow] | None:
 def _is_section(texts, number, title, units, deadline) -> bool:
     if units or _cell_text(deadline):
         return False
+    if not title:
+        return True  # nothing in the task column: a heading written in the first column
     if SECTION.match(number or title) or (number and not title and SECTION.match(number)):
         return True
     # A title or section row merged across the table: one text, short, no units, no sentence.
@@ -328,6 +340,8 @@ def parse_deadline(value, year: int) -> tuple[date | None, bool]:
 TEXT_DEADLINES = [
     (r"(\d{4})年(\d{1,2})月(?:底|末)?(?:前|之前)", lambda m, y: _last_day(int(m[1]), int(m[2]))),
     (r"(?:到|至|于|在)?(\d{4})年(?:年)?(?:底|末)(?:前|之前)?", lambda m, y: date(int(m[1]), 12, 31)),
+    # "到2027年，…": the horizon of the plan the task belongs to
+    (r"(?:到|至)(\d{4})年(?![\d底末上下])", lambda m, y: date(int(m[1]), 12, 31)),
     (r"(\d{4})年上半年", lambda m, y: date(int(m[1]), 6, 30)),
     (r"(?<![\d年])(\d{1,2})月(?:底|末)?(?:前|之前)", lambda m, y: _last_day(y, int(m[1]))),
     (r"(?<!\d年)上半年", lambda m, y: date(y, 6, 30)),
@@ -476,9 +490,9 @@ def _match(matcher, name, confirmed):
 
 
 def _match_units(row: PlannedRow, units: _Units, matcher, confirmed) -> None:
-    for name in units.leads:
+    for name in [n for written in units.leads for n in matcher.expand(written)]:
         row.leads.append(_match(matcher, name, confirmed))
-    for name in units.partners:
+    for name in [n for written in units.partners for n in matcher.expand(written)]:
         match = _match(matcher, name, confirmed)
         if match.how in ("close", "none"):
             hint = (

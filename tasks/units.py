@@ -33,7 +33,7 @@ ORG_SUFFIX = re.compile(
     r"联合会|工会|妇联|团委|科协|侨联|残联|总工会|党校|研究院|研究中心|平台|运营商|医院|电台|电视台)$"
 )
 # Prefixes a list writes once: the first unit's is carried to the units after it that have none.
-LEVEL_PREFIX = re.compile(r"^(?:(?:省|市|区|县)委(?!员会)|省|市|区|县)")
+LEVEL_PREFIX = re.compile(r"^(?:两[市区县](?=[省市区县]|[\u4e00-\u9fff]{2})|(?:省|市|区|县)委(?!员会)|省|市|区|县)")
 OWN_PLACE = re.compile(
     r"^(?:各|有关|相关|全|中国|中共|中央|国家|国务院|驻|[\u4e00-\u9fff]{1,5}(?:省|市|区|县|州|盟|旗))"
 )
@@ -43,26 +43,39 @@ HEAD_OF = re.compile(r"^(?:省|市|区|县)(?:委|政府)")
 COLLECTIVE = [
     re.compile(p)
     for p in (
-        r"市直(?:有关|相关|各)?部门(?:[、和及](?:有关|相关)?单位)?",
-        r"省直(?:有关|相关|各)?部门(?:[、和及](?:有关|相关)?单位)?",
+        r"[省市区县]直(?:各)?(?:有关|相关|各)?(?:部门|单位)(?:[、和及](?:有关|相关)?单位)?",
         r"各县[（(]市、?区[)）](?:人民)?政府",
+        r"各县[（(]市[)）]区(?:人民)?政府",
         r"各区[（(]县、?市[)）](?:人民)?政府",
-        r"各(?:地级以上市|地市|市|区县|县区|区市|县市|市区|区|县|市县|市州|州市)(?:[（(]市[)）])?(?:人民)?政府",
+        r"各(?:地级以上市|设区市|地市|市|区县|县区|区市|县市|市区|区|县|市县|市州|州市)(?:[（(]市[)）])?(?:人民)?政府",
         r"各(?:有关|相关)?(?:部门|单位)(?:[、和及](?:部门|单位))?",
         r"(?:[省市区县]|[省市区县]直|[省市区县]政府)?(?:其他|各)?(?:有关|相关)(?:部门|单位)(?:[、和及](?:部门|单位))?",
         r"各(?:街道|乡镇|镇街|镇|开发区|园区|功能区)(?:办事处|人民政府|管委会?)?",
     )
 ]
-GENERIC_UNIT = re.compile(r"^(?:各|有关|相关)|^(?:开发区|园区|功能区|街道|乡镇|镇街)(?:管委会?|政府|办事处)?$|等$")
+GENERIC_UNIT = re.compile(
+    r"^(?:各|有关|相关)|^(?:开发区|园区|功能区|街道|乡镇|镇街)(?:管委会?|政府|办事处)?$|^(?:部门|单位)$|等$"
+)
 LEAD_LABELS = ("牵头单位", "牵头部门", "牵头责任单位", "牵头")
 RESPONSIBLE_LABELS = ("责任单位", "责任部门", "责任主体", "承办单位", "主责单位", "负责单位")
-PARTNER_LABELS = ("配合单位", "配合部门", "参与单位", "协办单位", "协同单位", "协作单位")
+PARTNER_LABELS = (
+    "相关责任单位",
+    "其他责任单位",
+    "协同责任单位",
+    "配合责任单位",
+    "配合单位",
+    "配合部门",
+    "参与单位",
+    "协办单位",
+    "协同单位",
+    "协作单位",
+)
 LABEL = re.compile(
-    rf"({'|'.join(LEAD_LABELS + RESPONSIBLE_LABELS + PARTNER_LABELS)})\s*[:：]",
+    rf"({'|'.join(sorted(LEAD_LABELS + RESPONSIBLE_LABELS + PARTNER_LABELS, key=len, reverse=True))})\s*[:：]",
 )
 # Tails that say how the units work, not who they are.
 DUTY_TAIL = re.compile(
-    r"(?:等)?(?:按照?职责分工|按职能|按各自职责|分别|共同|依职责)?(?:负责|落实|推进|实施|配合|参与|协办|办理)?$"
+    r"(?:等)?(?:按照?职责分工|按职能|按各自职责|分工|分别|共同|依职责)?(?:负责|落实|推进|实施|配合|参与|协办|办理)?$"
 )
 CARRY_DOWN = re.compile(r"[，,；;。]?\s*(?:下同|以下同|后同)\s*$")
 EVERY_FOLLOWING = re.compile(r"[，,；;。]?\s*以下(?:各项)?任务均需(.+?)(?:负责)?落实[，,]?不再一一列出[。]?")
@@ -170,7 +183,8 @@ def split_names(text: str) -> list[str]:
     text = DUTY_TAIL.sub("", text)
     text = JOINER.sub("、", text)
     # "A、B等省有关部门": A, B and the group ("and the other relevant departments").
-    text = re.sub(r"等(?=(?:[省市区县]直?)?(?:其他|各)?(?:有关|相关))", "、", text)
+    text = re.sub(r"等(?=(?:[省市区县]直?)?(?:其他|各)?(?:有关|相关|部门$|单位$))", "、", text)
+    text = re.sub(r"(?:和|及|以及)(?=(?:其他|各|有关|相关))", "、", text)
     text, kept = _protect_collectives(text)
     names = []
     for part in _split_top(text, SPLIT):
@@ -200,7 +214,7 @@ def _distribute_heads(names: list[str]) -> list[str]:
             continue
         if ORG_SUFFIX.search(name) or is_collective(name) or len(name) > 4 or LEVEL_PREFIX.fullmatch(name):
             continue
-        tail = following[len(name) :] if len(following) > len(name) + 2 else ""
+        tail = following[len(name) :] if len(following) >= len(name) + 2 else ""
         if tail and ORG_SUFFIX.search(tail) and not tail.startswith(("省", "市", "区", "县")):
             out[i] = name + tail
     return out
@@ -215,11 +229,13 @@ def _carry_prefix(names: list[str]) -> list[str]:
     out, prefix = [], ""
     for name in names:
         found = LEVEL_PREFIX.match(name)
-        if found and not is_collective(name):
+        if found and not is_collective(name) and not (prefix.startswith("两") and name.startswith(prefix[1])):
             prefix = found.group(0)
+        elif prefix.startswith("两") and name.startswith(prefix[1]) and not is_collective(name):
+            name = "两" + name  # "两市市委组织部、市委党校": the party schools of both cities
         elif prefix and _prefixable(name):
             party = prefix.endswith("委") and PARTY_BODY.match(name)
-            name = (prefix if party else prefix[0]) + name
+            name = (prefix if party or prefix.startswith("两") else prefix[0]) + name
         out.append(name)
     return out
 
@@ -303,17 +319,31 @@ def is_unit_bracket(inner: str) -> UnitText | None:
         return None
     parsed = parse_unit_text(plain)
     names = parsed.leads + parsed.partners + parsed.every_following
-    if not names or not all(looks_like_unit(n) for n in names):
+    if not names:
         return None
-    return parsed
+    # A labelled bracket ("责任单位：…") says what it holds: one unit-like name is enough (the
+    # others may be 产业园, 福州 …). A phrase ("…牵头…") must be units throughout.
+    if LABEL.search(plain) and any(looks_like_unit(n) for n in names):
+        return parsed
+    return parsed if all(looks_like_unit(n) for n in names) else None
 
 
 # --- Matching names to organizations ----------------------------------------------------------
 # Usual abbreviations, applied to the organization's name and to the name as written alike, so
 # that both reduce to one short form. Longest first; each (pattern, short form).
 ABBREVIATIONS = [
-    (r"中共|中国共产党", ""),
+    (r"中共|中国共产党|国家税务总局", ""),
     (r"人民政府", "政府"),
+    (r"集团有限公司|集团有限责任公司|集团股份有限公司|集团公司", "集团"),
+    (r"股份有限公司|有限责任公司|有限公司", "公司"),
+    (r"高新技术产业开发区", "高新区"),
+    (r"经济技术开发区", "经开区"),
+    (r"大数据(?:发展)?(?:管理)?委员会", "大数据委"),
+    (r"^政协(.+?[省市区县])委员会", r"\1政协"),
+    (r"国家保密局", "保密局"),
+    (r"事务管理局", "事务局"),
+    (r"行政审批管理局|审批管理局", "审批局"),
+    (r"市场监督管理局|市场监管局|市场局", "市场监管局"),
     (r"网络安全和信息化委员会办公室|网络安全和信息化办公室", "网信办"),
     (r"机构编制委员会办公室", "编办"),
     (r"发展和改革委员会|发展改革委员会|发展改革委|发展和改革局|发展改革局|发改委|发改局", "发改委"),
@@ -338,6 +368,8 @@ ABBREVIATIONS = [
     (r"行政审批服务局|行政审批局", "审批局"),
     (r"地方金融监督管理局|地方金融监管局|金融监督管理局", "金融局"),
     (r"国有资产监督管理委员会|国资委", "国资委"),
+    (r"政府国资委", "国资委"),
+    (r"管理委员会|管委会", "管委"),
     (r"退役军人事务", "退役军人"),
     (r"广播电视", "广电"),
     (r"生态环境", "生态环境"),
@@ -363,6 +395,26 @@ def level_word(region_name: str) -> str:
     return ""
 
 
+PLACE = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|自治州|省|市|新区|区|县|旗)")
+
+
+def places_of(region_names) -> list[str]:
+    """The place names in region names, outermost first: "鞍山市立山区" → 鞍山市, 立山区;
+    "济南市、临沂市" (a joint plan) → 济南市, 临沂市."""
+    found = []
+    for name in region_names:
+        for part in re.split(r"[、，,和与]", name or ""):
+            for place in PLACE.findall(part) or [part]:
+                if place and place not in found:
+                    found.append(place)
+    return found
+
+
+def _stem(place: str) -> str:
+    stem = re.sub(r"(?:自治区|自治州|省|市|新区|区|县|旗)$", "", place)
+    return stem if len(stem) >= 2 else ""
+
+
 @dataclass
 class UnitMatch:
     name: str  # as written in the sheet (prefix restored)
@@ -379,13 +431,13 @@ class OrgMatcher:
     """
 
     def __init__(self, orgs, *, regions=()):
-        self.prefixes = sorted({r for r in regions if r}, key=len, reverse=True)
+        self.places = places_of(regions)
         self.exact, self.known = {}, {}
         for org in orgs:
             self.exact[normalize(org.name)] = org
             keys = set()
             for written in [org.name, *org.aliases]:
-                keys |= self._keys(written)
+                keys |= self._keys(written, government=written == org.name)
             if org.short_name and len(org.short_name) >= 3:
                 keys.add(normalize(org.short_name))
             for key in keys:
@@ -394,22 +446,44 @@ class OrgMatcher:
                     self.known[key] = None if key in self.known and self.known[key] != org else org
         self.keys = {**{k: o for k, o in self.known.items() if o}, **self.exact}
 
-    def _keys(self, name: str) -> set[str]:
-        """The forms a name reduces to: as written, its region's prefix as 省/市/区 or left out,
-        each with the usual abbreviations."""
+    def _keys(self, name: str, *, government: bool = False) -> set[str]:
+        """The forms a name reduces to: its places' prefixes as 省/市/区 or left out ("鞍山市立山区
+        市场监督管理局" → 区市场监督管理局, 市场监督管理局), each with the usual abbreviations; a
+        people's government is also named by its place alone ("黄埔区" for 广州市黄埔区人民政府)."""
         plain = normalize(name)
-        forms = {plain}
-        for region in self.prefixes:
-            if plain.startswith(region) and len(plain) > len(region) + 1:
-                rest = plain[len(region) :]
-                forms |= {level_word(region) + rest, rest}
-            # "中共临江市委网信办", "临江市委宣传部"
-            for party in ("中共" + region, "中国共产党" + region):
-                if plain.startswith(party):
-                    rest = plain[len(party) :]
-                    forms |= {level_word(region) + rest}
+        forms = {plain, short_form(plain)}
+        frontier = set(forms)
+        for _round in range(3):
+            grown = set()
+            for form in frontier:
+                for place in self.places:
+                    stem = _stem(place)
+                    if form.startswith(place) and len(form) > len(place) + 1:
+                        rest = form[len(place) :]
+                        grown |= {level_word(place) + rest, rest}
+                    elif stem and form.startswith(stem) and len(form) > len(stem) + 1:
+                        rest = form[len(stem) :]
+                        grown |= {level_word(place) + rest, rest}
+            frontier = grown - forms
+            forms |= grown
+        if government:
+            for form in list(forms):
+                place = form.removesuffix("人民政府")
+                if place != form and PLACE.fullmatch(place):
+                    forms |= {place, _stem(place)}
         forms |= {short_form(f) for f in list(forms)}
         return {f for f in forms if f}
+
+    def expand(self, name: str) -> list[str]:
+        """ "两市市委宣传部" in a joint plan of 济南市、临沂市 → 济南市委宣传部, 临沂市委宣传部."""
+        found = re.match(r"^两([市区县])(.+)$", normalize(name))
+        if not found:
+            return [name]
+        level, rest = found.groups()
+        places = [p for p in self.places if level_word(p) == level]
+        if len(places) != 2:
+            return [name]
+        return [(p[:-1] if rest.startswith(level) else p) + rest for p in places]
 
     def match(self, name: str, collective: bool = False) -> UnitMatch:
         if collective or is_collective(name):
@@ -425,10 +499,19 @@ class OrgMatcher:
 
     @staticmethod
     def _alternatives(name: str) -> list[str]:
-        """ "省委网信办（省大数据局）": the whole, the name outside the bracket, the one inside."""
+        """The whole of "省委网信办（省大数据局）", the name outside the bracket, the one inside;
+        and a carried prefix read both ways ("省委办公厅、机要局": 省机要局 may be 省委机要局)."""
         plain = normalize(name)
         found = re.fullmatch(r"(.+?)\((.+)\)", plain)
-        return [plain, found.group(1), found.group(2)] if found else [plain]
+        names = [plain, found.group(1), found.group(2)] if found else [plain]
+        for written in list(names):
+            party = re.match(r"^([省市区县])委(?!员会)(.+)$", written)
+            level = re.match(r"^([省市区县])(?!委)(.+)$", written)
+            if party:
+                names.append(party.group(1) + party.group(2))
+            elif level:
+                names.append(level.group(1) + "委" + level.group(2))
+        return names
 
     def _close(self, name: str) -> UnitMatch:
         scored = {}
