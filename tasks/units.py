@@ -32,6 +32,7 @@ ORG_SUFFIX = re.compile(
     r"法院|检察院|大学|学校|基地|部门|单位|机构|企业|办事处|街道|乡镇|总局|支队|分局|支局|委员会|办公室|"
     r"联合会|工会|妇联|团委|科协|侨联|残联|总工会|党校|研究院|研究中心|平台|运营商|医院|电台|电视台)$"
 )
+PERSON = re.compile(r"[\u4e00-\u9fff]{2,4}[、，,；;]?")  # with no ORG_SUFFIX: "伍泽国", not "市财政局"
 # Prefixes a list writes once: the first unit's is carried to the units after it that have none.
 LEVEL_PREFIX = re.compile(r"^(?:两[市区县](?=[省市区县]|[\u4e00-\u9fff]{2})|(?:省|市|区|县)委(?!员会)|省|市|区|县)")
 OWN_PLACE = re.compile(
@@ -104,9 +105,21 @@ def normalize(text: str) -> str:
 
 
 def _clean(text: str) -> str:
-    """Whitespace out, line breaks as list separators; brackets stay as written."""
+    """Whitespace out, line breaks as list separators; brackets stay as written. A person's name
+    written after a unit ("市民政局 伍泽国" under 牵头单位及主要负责人) is no unit and is dropped."""
     text = re.sub(r"[\r\n]+", "、", (text or "").strip())
-    return re.sub(r"[\s\u3000]+", "", text)
+    tokens = re.split(r"[\s\u3000]+", text)
+    kept = [
+        token
+        for n, token in enumerate(tokens)
+        if not (
+            n
+            and PERSON.fullmatch(token)
+            and not ORG_SUFFIX.search(token.rstrip("、，,；;"))
+            and ORG_SUFFIX.search(tokens[n - 1].rstrip("、，,；;"))
+        )
+    ]
+    return "".join(kept)
 
 
 def top_level_brackets(text: str) -> list[tuple[int, int, str]]:
