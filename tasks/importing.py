@@ -243,6 +243,8 @@ def _header_columns(values) -> dict | None:
         text = _cell_text(value).replace(" ", "").replace("\n", "")
         if not text or len(text) > 12:
             continue
+        if re.search(r"领导|负责人|责任人|联系人", text) and not re.search(r"单位|部门", text):
+            continue  # 牵头领导, 分管市领导: a person, not a unit
         for name, words in HEADERS.items():
             if name not in columns and any(word in text for word in words):
                 columns[name] = index

@@ -79,7 +79,9 @@ DUTY_TAIL = re.compile(
     r"(?:等)?(?:按照?职责分工|按职能|按各自职责|分工|分别|共同|依职责)?(?:负责|落实|推进|实施|配合|参与|协办|办理)?$"
 )
 CARRY_DOWN = re.compile(r"[，,；;。]?\s*(?:下同|以下同|后同)\s*$")
-EVERY_FOLLOWING = re.compile(r"[，,；;。]?\s*以下(?:各项)?任务均需(.+?)(?:负责)?落实[，,]?不再一一列出[。]?")
+EVERY_FOLLOWING = re.compile(
+    r"[，,；;。]?\s*以下(?:各项)?(?:任务|工作)?均(?:需|由)(.+?)(?:负责)?落实[，,]?(?:不再|不)(?:一一)?列出[。]?"
+)
 SPLIT = re.compile(r"[、，,；;\n\r/／\s]+")
 JOINER = re.compile(r"(?<=[局委办厅部门位府会心站室所队院行关])(?:和|及|以及|与)(?=[\u4e00-\u9fff]{2})")
 
@@ -204,10 +206,10 @@ def split_names(text: str) -> list[str]:
         part = re.sub(r"[（(](?:牵头|配合|负责|主责|参与|协办)[)）]$", "", part)
         part = re.sub(r"^(?:由|和|及|与)", "", part).strip("：:。.、")
         part = _restore(part, kept)
+        if part.endswith("等") and len(part) > 2:
+            part = part[:-1]  # "省商务厅等": and others (named by the phrase after it, if any)
         if not is_collective(part):
             part = DUTY_TAIL.sub("", part)
-            if part.endswith("等") and len(part) > 2:
-                part = part[:-1]
         if part:
             names.append(part)
     names = _distribute_heads(names)
