@@ -4,16 +4,15 @@ The keys (LN25-1, GD24 …) are those of tests/data/unit_sentences/SOURCE.md, wh
 sentence was found; the few cells written for a form no search turned up are marked "constructed".
 """
 
-import io
 from datetime import date
 
-import openpyxl
 import pytest
 
 from portfolio.models import Region, Role
 from tasks.importing import deadline_in_text, plan_import, read_workbook, take_unit_brackets
 from tasks.units import parse_unit_text, split_names
 from tests import factories
+from tests.tasks.factories import sheet_bytes as sheet
 
 LN25_1 = (
     "1.提升政务云统揽能力。统筹整合政务云资源，推进非涉密政务系统向政务云迁移，建立统一调度机制，开展效能评估、"
@@ -50,18 +49,6 @@ SG23 = (
     "发展指标任务。（市政务服务数据管理局、各县（市、区）政府牵头）"
 )
 WEIHAI23 = "深化“一次办好”改革，年底前基本实现群众企业在线办事“进一个网、办全市事”，建设“24小时不打烊”网上办事大厅。"
-
-
-def sheet(header, *rows) -> bytes:
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.append(["任务分工表"])
-    ws.append(header)
-    for row in rows:
-        ws.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 @pytest.fixture
