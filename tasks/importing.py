@@ -14,6 +14,8 @@ Three steps, each testable alone:
    as a warning.
 3. ``services.import_tasks`` writes the rows: all or nothing unless bad rows are to be skipped;
    a task it created before (same plan, same task text) is updated, never duplicated.
+
+docs/task-import.md lists the rules and how they are measured on published task lists.
 """
 
 import calendar
@@ -24,6 +26,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portfolio.models import Domain, Organization, Plan, Region
@@ -446,7 +449,7 @@ def plan_import(
     ``"none"`` (no due date, like 持续推进) or ``"year-end"`` (31 December of ``year``)."""
     confirmed = confirmed or {}
     matcher = matcher_for(plan, by)
-    today = date.today()
+    today = timezone.localdate()
     domains = list(Domain.objects.all())
     planned, seen = [], {}
     previous, carried, every_following = None, None, []
