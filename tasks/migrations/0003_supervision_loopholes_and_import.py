@@ -45,6 +45,10 @@ def number_notices_and_merge_reports(apps, schema_editor):
             Evidence.objects.filter(report=report).update(report=kept)
         ProgressReport.objects.filter(pk__in=[r.pk for r in older]).delete()
         ProgressReport.objects.filter(pk=kept.pk).update(updated_at=kept.created_at)
+    if schema_editor.connection.vendor == "postgresql":
+        # The deletes leave deferred foreign-key checks pending, and PostgreSQL refuses to alter a
+        # table with pending trigger events in the same transaction: run the checks now.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
