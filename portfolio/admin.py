@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -27,11 +28,43 @@ class RegionAdmin(admin.ModelAdmin):
     readonly_fields = ["path", "depth"]
 
 
+class OrganizationForm(forms.ModelForm):
+    """Aliases one per line: the task importer adds the names a manager confirmed (市大数据局 …)."""
+
+    aliases = forms.CharField(
+        label=_("aliases"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Other names and abbreviations this organization is known by, one per line. Task lists are "
+            "matched against them; a close match confirmed on the import page is added here."
+        ),
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["name", "short_name", "aliases", "kind", "region", "parent", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and isinstance(self.instance.aliases, list):
+            self.initial["aliases"] = "\n".join(self.instance.aliases)
+
+    def clean_aliases(self):
+        seen = []
+        for line in self.cleaned_data.get("aliases", "").splitlines():
+            name = line.strip()
+            if name and name not in seen:
+                seen.append(name)
+        return seen
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    form = OrganizationForm
     list_display = ["name", "short_name", "kind", "region", "parent", "is_active"]
     list_filter = ["kind", "region", "is_active"]
-    search_fields = ["name", "short_name"]
+    search_fields = ["name", "short_name", "aliases"]
     readonly_fields = ["path", "depth"]
     autocomplete_fields = ["parent"]
 

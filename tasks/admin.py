@@ -65,9 +65,10 @@ class NoticeEventInline(admin.TabularInline):
 
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):
-    list_display = ["task", "status", "level", "reply_due", "issued_by", "issued_at"]
-    list_filter = ["status", "level"]
+    list_display = ["number", "task", "status", "level", "reply_due", "issued_by", "issued_at"]
+    list_filter = ["status", "level", "year"]
     search_fields = ["task__code", "requirement"]
+    ordering = ["-year", "-serial"]
     inlines = [NoticeEventInline]
 
     def has_add_permission(self, request):

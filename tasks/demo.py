@@ -248,27 +248,27 @@ def _walk(task, final, owners, supervisor, manager, rng, today):
             stop = today - timedelta(days=rng.choice([5, 10, 20, 45, 60]))
             while report_day < min(end, stop) and report_day < today:
                 progress = min(95, progress + rng.randint(10, 30))
-                ProgressReport.objects.create(
+                # One report per month (a second one revises it, as the service does).
+                ProgressReport.objects.update_or_create(
                     task=task,
                     org=lead.organization,
                     period=report_day.strftime("%Y-%m"),
-                    text=rng.choice(PROGRESS_TEXTS),
-                    percent=progress,
-                    by=lead,
-                    created_at=_at(report_day, 15),
+                    defaults={
+                        "text": rng.choice(PROGRESS_TEXTS),
+                        "percent": progress,
+                        "by": lead,
+                        "created_at": _at(report_day, 15),
+                    },
                 )
                 last_report = _at(report_day, 15)
                 report_day += timedelta(days=30)
         if action == Action.FINISH and lead:
             progress = 100
-            ProgressReport.objects.create(
+            ProgressReport.objects.update_or_create(
                 task=task,
                 org=lead.organization,
                 period=at_day.strftime("%Y-%m"),
-                text=comment,
-                percent=100,
-                by=lead,
-                created_at=_at(at_day, 11),
+                defaults={"text": comment, "percent": 100, "by": lead, "created_at": _at(at_day, 11)},
             )
             last_report = _at(at_day, 11)
         status = target

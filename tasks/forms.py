@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Organization, Plan
-from tasks.models import ASSIGNMENT_FIELDS, Notice, ProgressReport, Task
+from tasks.models import ASSIGNMENT_FIELDS, BlankDeadline, Notice, ProgressReport, Task
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -29,7 +29,7 @@ class BootstrapMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):  # RadioSelect is a Select
                 widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 widget.attrs.setdefault("class", "form-select")
@@ -90,10 +90,11 @@ class ReportForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = ProgressReport
-        fields = ["period", "text", "percent"]
+        fields = ["period", "text", "percent", "reason"]
         widgets = {
             "period": forms.TextInput(attrs={"type": "month"}),
             "text": forms.Textarea(attrs={"rows": 5}),
+            "reason": forms.Textarea(attrs={"rows": 2}),
             "percent": forms.NumberInput(attrs={"min": 0, "max": 100}),
         }
 
@@ -136,7 +137,21 @@ class ImportForm(BootstrapMixin, forms.Form):
     assigned_on = forms.DateField(
         label=_("assigned on"),
         widget=DateInput(),
-        help_text=_("The date the task list was issued; no deadline may be earlier."),
+        help_text=_(
+            "The date the task list was issued. Loading a plan already under way? Set the date it was "
+            "issued: a task whose deadline has passed is imported and becomes overdue at the next scan."
+        ),
+    )
+    blank_deadline = forms.ChoiceField(
+        label=_("rows without a deadline"),
+        choices=BlankDeadline.choices,
+        initial=BlankDeadline.NONE,
+        required=False,  # left out (an older form, a script): no due date, as before
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Most published work plans state no deadline per task. Such rows are imported either way and "
+            "listed as warnings; a deadline written in the task text (年内, 年底前, 到2025年底) is always used."
+        ),
     )
     file = forms.FileField(label=_("task list (.xlsx)"))
 
@@ -146,3 +161,6 @@ class ImportForm(BootstrapMixin, forms.Form):
         self.fields["assigned_on"].initial = timezone.localdate()
         self.fields["plan"].initial = Plan.objects.values_list("pk", flat=True).first()  # the current plan
         self.fields["file"].widget.attrs["accept"] = ".xlsx"
+
+    def clean_blank_deadline(self):
+        return self.cleaned_data.get("blank_deadline") or BlankDeadline.NONE

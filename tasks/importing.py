@@ -2,19 +2,23 @@
 
 Three steps, each testable alone:
 
-1. ``read_workbook`` turns the file into ``SheetRow``s: it finds the header row under a merged
-   title, fills merged cells, skips section rows (一、…) and remembers the section a task is in.
-2. ``plan_import`` reads each row: units inline in the task text in brackets of several styles,
-   several units in one cell, a second lead unit (a co-lead), collective phrases that are no
-   organization, Chinese deadlines; it matches lead units to organizations (exact name, then
-   aliases and abbreviations, then close matches offered for confirmation) and reports every row
-   it cannot read with its row number and why.
+1. ``read_workbook`` turns the file into ``SheetRow``s, from cell values row by row (a merged
+   cell is a value in its first cell and blanks after it, as a read-only reader gives it): it
+   finds the header row under a title, skips section rows (一、…) and remembers the section a
+   task is in.
+2. ``plan_import`` reads each row: units in their columns or in the task text (``tasks.units``
+   reads them as published documents write them), "同上" and "下同", Chinese deadlines in the
+   deadline column or, when it is empty, in the task text; it matches units to organizations
+   (``units.OrgMatcher``) and reports every row it cannot read with its row number and why, and
+   every assumption it made (no deadline stated, no lead/partner split, a deadline already past)
+   as a warning.
 3. ``services.import_tasks`` writes the rows: all or nothing unless bad rows are to be skipped;
    a task it created before (same plan, same task text) is updated, never duplicated.
+
+docs/task-import.md lists the rules and how they are measured on published task lists.
 """
 
 import calendar
-import difflib
 import hashlib
 import io
 import re
@@ -22,41 +26,39 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portfolio.models import Domain, Organization, Plan
+from portfolio.models import Domain, Organization, Plan, Region
+from tasks.units import OrgMatcher, UnitMatch, normalize, parse_unit_text, split_names, top_level_brackets
+from tasks.units import is_unit_bracket as unit_bracket
 
 CFB_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")  # an OLE container: an encrypted .xlsx or an old .xls
 ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 
-HEADERS = {  # column -> words that name it in a header cell
+HEADERS = {  # column -> words that name it in a header cell, tried in this order
     "number": ("序号", "编号"),
-    "title": ("任务", "工作内容", "重点工作", "事项", "工作任务"),
+    "deadline": ("时限", "完成时间", "期限", "时间节点", "时间要求", "完成时间"),
     "lead": ("牵头",),
-    "partner": ("配合", "责任单位", "参与", "协办"),
-    "deadline": ("时限", "完成时间", "期限", "时间节点"),
+    "partner": ("配合", "参与", "协办", "协同"),
+    "responsible": (
+        "责任单位",
+        "责任部门",
+        "责任主体",
+        "承办单位",
+        "主责单位",
+        "负责单位",
+        "部门分工",
+        "责任分工",
+        "单位分工",
+    ),
+    "title": ("任务", "工作内容", "重点工作", "事项", "措施", "工作要点", "内容", "举措"),
 }
-LEAD_LABELS = ("牵头单位", "牵头部门", "牵头")
-PARTNER_LABELS = ("责任单位", "配合单位", "配合部门", "参与单位", "协办单位")
-SEPARATORS = re.compile(r"[、，,；;\n\r/／\s]+")
 SECTION = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+部分)"
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+(?:部分|章|节))"
 )
-BRACKETS = re.compile(r"[（(【\[]([^（）()【】\[\]]*)[)）】\]]")
-# Phrases that name a group of bodies, no single organization (kept as text, never matched).
-COLLECTIVE = [
-    re.compile(p)
-    for p in (
-        r"市直(?:有关|相关|各)?部门(?:[、和及]单位)?",
-        r"各县[（(]市、?区[)）](?:人民)?政府",
-        r"各区[（(]县、?市[)）](?:人民)?政府",
-        r"各(?:区县|县区|区市|县市|市区|区|县)(?:（市）)?(?:人民)?政府",
-        r"各(?:有关|相关)?(?:部门|单位)(?:[、和及](?:部门|单位))?",
-        r"(?:有关|相关)(?:部门|单位)(?:[、和及](?:部门|单位))?",
-        r"各(?:街道|乡镇|镇街|镇|开发区|园区)(?:办事处|人民政府)?",
-    )
-]
 ONGOING = ("持续推进", "长期坚持", "长期推进", "持续开展", "常态化推进", "长期", "持续", "常态化")
+SAME_AS_ABOVE = re.compile(r"^(?:同上|同上行|同上条|同前)$")
 CN_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
@@ -73,14 +75,7 @@ class SheetRow:
     partner: str
     deadline: object
     section: str = ""
-
-
-@dataclass
-class UnitMatch:
-    name: str  # as written in the sheet
-    org: Organization | None = None
-    how: str = "none"  # exact, alias, close, collective, none
-    candidates: list = field(default_factory=list)  # [(Organization, similarity)]
+    responsible: str = ""  # a 责任单位 column in a sheet without a 牵头单位 one
 
 
 @dataclass
@@ -115,11 +110,19 @@ class PlannedRow:
     @property
     def partner_orgs(self):
         lead_ids = {o.pk for o in [self.lead_org, *self.co_lead_orgs] if o}
-        return [m.org for m in self.partners if m.org and m.org.pk not in lead_ids]
+        found = []
+        for m in self.partners:
+            if m.org and m.org.pk not in lead_ids and m.org not in found:
+                found.append(m.org)
+        return found
 
     @property
     def partner_names(self):
-        return [m.name for m in self.partners if not m.org]
+        names = []
+        for m in self.partners:
+            if not m.org and m.name not in names:
+                names.append(m.name)
+        return names
 
     @property
     def partners_text(self) -> str:
@@ -144,11 +147,11 @@ class ImportPlan:
         return [r for r in self.rows if r.ok]
 
     def close_matches(self) -> dict[str, list]:
-        """Lead names that only closely match, with their candidates (to confirm on the page)."""
+        """Unit names that only closely match, with their candidates (to confirm on the page)."""
         found = {}
         for row in self.rows:
-            for match in row.leads:
-                if match.how == "close":
+            for match in [*row.leads, *row.partners]:
+                if match.candidates and match.how in ("close", "none"):
                     found.setdefault(match.name, match.candidates)
         return found
 
@@ -195,15 +198,8 @@ def _cell_text(value) -> str:
 
 
 def _read_sheet(sheet) -> list[SheetRow] | None:
-    merged = {}
-    for cells in sheet.merged_cells.ranges:
-        value = sheet.cell(cells.min_row, cells.min_col).value
-        for r in range(cells.min_row, cells.max_row + 1):
-            for c in range(cells.min_col, cells.max_col + 1):
-                merged[(r, c)] = value
-    grid = []
-    for r, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        grid.append([merged.get((r, c), value) for c, value in enumerate(row, start=1)])
+    """Rows from cell values only: no merged-cell ranges (a read-only reader has none)."""
+    grid = [list(values) for values in sheet.iter_rows(values_only=True)]
     columns, header_row = None, 0
     for r, values in enumerate(grid[:20], start=1):
         found = _header_columns(values)
@@ -224,91 +220,77 @@ def _read_sheet(sheet) -> list[SheetRow] | None:
             continue
         title, number = _cell_text(get("title")), _cell_text(get("number"))
         lead, partner, deadline = _cell_text(get("lead")), _cell_text(get("partner")), get("deadline")
-        if len(set(texts)) == 1 or (not lead and not _cell_text(deadline) and SECTION.match(number or title)):
+        responsible = _cell_text(get("responsible"))
+        if _is_section(texts, number, title, lead or responsible, deadline):
             section = texts[0]  # a section row (一、…), often merged across the table
             continue
-        rows.append(SheetRow(r, number, title, lead, partner, deadline, section))
+        rows.append(SheetRow(r, number, title, lead, partner, deadline, section, responsible))
     return rows
+
+
+def _is_section(texts, number, title, units, deadline) -> bool:
+    if units or _cell_text(deadline):
+        return False
+    if not title:
+        return True  # nothing in the task column: a heading written in the first column
+    if SECTION.match(number or title) or (number and not title and SECTION.match(number)):
+        return True
+    # A title or section row merged across the table: one text, short, no units, no sentence.
+    only = texts[0] if len(set(texts)) == 1 else ""
+    return bool(only) and len(only) <= 30 and not only.endswith("。") and not top_level_brackets(only)
 
 
 def _header_columns(values) -> dict | None:
     columns = {}
     for index, value in enumerate(values):
-        text = _cell_text(value).replace(" ", "")
+        text = _cell_text(value).replace(" ", "").replace("\n", "")
         if not text or len(text) > 12:
             continue
+        if re.search(r"领导|负责人|责任人|联系人", text) and not re.search(r"单位|部门", text):
+            continue  # 牵头领导, 分管市领导: a person, not a unit
         for name, words in HEADERS.items():
             if name not in columns and any(word in text for word in words):
                 columns[name] = index
                 break
-    return columns if {"title", "lead"} <= columns.keys() and len(columns) >= 3 else None
+    if "responsible" in columns and "lead" in columns and "partner" not in columns:
+        columns["partner"] = columns.pop("responsible")  # 牵头单位 + 责任单位: the latter are partners
+    others = {"number", "lead", "partner", "responsible", "deadline"} & columns.keys()
+    return columns if "title" in columns and others else None
 
 
 # --- 2. Reading a row ----------------------------------------------------------------------------
-def normalize(text: str) -> str:
-    text = (text or "").replace("（", "(").replace("）", ")").replace("\u3000", " ")
-    return re.sub(r"\s+", "", text)
-
-
 def split_units(text: str) -> list[tuple[str, bool]]:
     """Units in one cell: ``[(name, is_collective)]``. Collective phrases are kept whole."""
-    text = (text or "").strip()
-    if not text:
-        return []
-    found = []
+    from tasks.units import is_collective
 
-    def protect(match):
-        found.append(match.group(0))
-        return f"\x00{len(found) - 1}\x00"
-
-    for pattern in COLLECTIVE:
-        text = pattern.sub(protect, text)
-    units = []
-    for part in SEPARATORS.split(text):
-        part = re.sub(r"[（(](?:牵头|配合|负责|主责|参与)[)）]$", "", part.strip())
-        part = re.sub(r"(?:牵头|配合|负责|参与|等)$", "", part).strip("：:。. ")
-        if not part:
-            continue
-        restored = re.sub("\x00(\\d+)\x00", lambda m: found[int(m.group(1))], part)
-        collective = "\x00" in part or restored.startswith("各") or "有关" in restored or "相关" in restored
-        units.append((restored, collective))
-    return units
+    return [(name, is_collective(name)) for name in split_names(text)]
 
 
 def extract_inline(title: str) -> tuple[str, str, str]:
-    """Units written in the task text: ``(title without them, lead text, partner text)``.
+    """Units written in the task text: ``(title without them, lead text, partner text)``."""
+    clean, specs = take_unit_brackets(title)
+    leads = [n for s in specs for n in s.leads]
+    partners = [n for s in specs for n in s.partners]
+    return clean, "、".join(leads), "、".join(partners)
 
-    Handles "（牵头单位：市大数据局；责任单位：各区政府）", "（市大数据局牵头，各区政府配合）",
-    "【牵头单位：…】" and the ASCII-bracket versions; other brackets stay in the title.
-    """
-    lead_parts, partner_parts = [], []
 
-    def take(match):
-        inner = match.group(1).strip()
-        if not re.search(r"牵头|配合|责任单位|参与单位|协办", inner):
-            return match.group(0)
-        labelled = re.split(r"[；;]", inner)
-        if any(re.match(rf"\s*(?:{'|'.join(LEAD_LABELS + PARTNER_LABELS)})\s*[:：]", p) for p in labelled):
-            for part in labelled:
-                label, _sep, units = part.partition("：") if "：" in part else part.partition(":")
-                label = label.strip()
-                if label.startswith(LEAD_LABELS):
-                    lead_parts.append(units)
-                elif label.startswith(PARTNER_LABELS):
-                    partner_parts.append(units)
-            return ""
-        # "A牵头，B配合" / "由A牵头、B参与"
-        lead = re.search(r"(?:由)?(.+?)牵头", inner)
-        if lead:
-            lead_parts.append(lead.group(1))
-            rest = inner[lead.end() :].strip("，,；;、 ")
-            if rest:
-                partner_parts.append(re.sub(r"(?:配合|参与|协办)$", "", rest))
-            return ""
-        return match.group(0)
+def take_unit_brackets(title: str) -> tuple[str, list]:
+    """The task text without its unit brackets, and what each says (``units.UnitText``).
 
-    clean = BRACKETS.sub(take, title).strip()
-    return clean, "、".join(lead_parts), "、".join(partner_parts)
+    A unit bracket may stand anywhere in the paragraph and hold brackets of its own; a bracket
+    that holds something else ("（CIM）", "（支持龙头企业牵头组建联合体）") stays in the text."""
+    specs, pieces, last = [], [], 0
+    for start, end, inner in top_level_brackets(title):
+        spec = unit_bracket(inner)
+        if spec is None:
+            continue
+        specs.append(spec)
+        pieces.append(title[last:start])
+        last = end
+    pieces.append(title[last:])
+    clean = "".join(pieces).strip()
+    clean = re.sub(r"\s*([。；;，,])\s*(?=[。；;，,]|$)", r"\1", clean).strip()
+    return clean, specs
 
 
 def parse_deadline(value, year: int) -> tuple[date | None, bool]:
@@ -330,6 +312,7 @@ def parse_deadline(value, year: int) -> tuple[date | None, bool]:
         return date(y, m, calendar.monthrange(y, m)[1])
 
     patterns = [
+        (r"(\d{4})年?\s*[-—–~～至到]\s*(\d{4})年?", lambda m: date(int(m[2]), 12, 31)),  # 2023—2025年
         (r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", lambda m: date(int(m[1]), int(m[2]), int(m[3]))),
         (r"(\d{4})[-/.年](\d{1,2})月?(?:底|末|份)?", lambda m: last_day(int(m[1]), int(m[2]))),
         (r"(\d{4})年?第?([一二三四1-4])季度", lambda m: last_day(int(m[1]), CN_QUARTER[m[2]] * 3)),
@@ -357,108 +340,227 @@ def parse_deadline(value, year: int) -> tuple[date | None, bool]:
     return None, False
 
 
-class OrgMatcher:
-    """Organization names as sheets write them: exact, aliases and abbreviations, then close."""
-
-    def __init__(self, orgs, *, city_names=()):
-        self.exact, self.known = {}, {}
-        for org in orgs:
-            self.exact[normalize(org.name)] = org
-            keys = {normalize(a) for a in org.aliases} | {normalize(org.short_name)}
-            for city in city_names:
-                if org.name.startswith(city) and len(org.name) > len(city) + 1:
-                    rest = org.name[len(city) :]
-                    keys |= {normalize("市" + rest), normalize(rest)}
-            keys |= {k.replace("人民政府", "政府") for k in [normalize(org.name)] if "人民政府" in k}
-            for key in keys:
-                if key and len(key) >= 2:
-                    # An abbreviation two organizations share is no match for either.
-                    self.known[key] = None if key in self.known and self.known[key] != org else org
-        self.keys = {**{k: o for k, o in self.known.items() if o}, **self.exact}
-
-    def match(self, name: str, collective: bool = False) -> UnitMatch:
-        key = normalize(name)
-        if collective:
-            return UnitMatch(name, how="collective")
-        if key in self.exact:
-            return UnitMatch(name, self.exact[key], "exact")
-        if self.known.get(key):
-            return UnitMatch(name, self.known[key], "alias")
-        scored = {}
-        for candidate in difflib.get_close_matches(key, self.keys, n=5, cutoff=0.6):
-            org = self.keys[candidate]
-            score = difflib.SequenceMatcher(None, key, candidate).ratio()
-            scored[org.pk] = (max(scored.get(org.pk, (0, org))[0], score), org)
-        candidates = sorted(((org, round(score, 2)) for score, org in scored.values()), key=lambda c: -c[1])[:3]
-        return UnitMatch(name, how="close" if candidates else "none", candidates=candidates)
+# Deadlines written inside the task text, read when the deadline column is empty. Only phrases
+# that set a deadline count ("到2025年，…" states a goal, "2023年底前完成" a deadline).
+TEXT_DEADLINES = [
+    (r"(\d{4})年(\d{1,2})月(?:底|末)?(?:前|之前)", lambda m, y: _last_day(int(m[1]), int(m[2]))),
+    (r"(?:到|至|于|在)?(\d{4})年(?:年)?(?:底|末)(?:前|之前)?", lambda m, y: date(int(m[1]), 12, 31)),
+    # "到2027年，…": the horizon of the plan the task belongs to
+    (r"(?:到|至)(\d{4})年(?![\d底末上下])", lambda m, y: date(int(m[1]), 12, 31)),
+    (r"(\d{4})年上半年", lambda m, y: date(int(m[1]), 6, 30)),
+    (r"(?<![\d年])(\d{1,2})月(?:底|末)?(?:前|之前)", lambda m, y: _last_day(y, int(m[1]))),
+    (r"(?<!\d年)上半年", lambda m, y: date(y, 6, 30)),
+    (r"(?<![\d])(?:今年|年内|年底前|年底|年末)", lambda m, y: date(y, 12, 31)),
+]
 
 
-def matcher_for(plan: Plan) -> OrgMatcher:
-    region = plan.region
-    orgs = Organization.objects.filter(is_active=True, region__path__startswith=region.path)
-    cities = {region.name, region.name.removesuffix("市")} if region.name.endswith("市") else {region.name}
-    return OrgMatcher(list(orgs), city_names=sorted(cities, key=len, reverse=True))
+def _last_day(y, m):
+    return date(y, m, calendar.monthrange(y, m)[1])
 
 
-def plan_import(rows: list[SheetRow], *, plan: Plan, year: int, assigned_on: date, confirmed=None) -> ImportPlan:
-    """Read every row; ``confirmed`` maps a close-matched lead name to the organization chosen."""
+def deadline_in_text(text: str, year: int) -> date | None:
+    """ "年内", "年底前", "到2022年底", "6月底前" in the task text: the latest of them."""
+    text, found = normalize(text), []
+    for pattern, build in TEXT_DEADLINES:
+        for match in re.finditer(pattern, text):
+            try:
+                found.append(build(match, year))
+            except ValueError:
+                continue
+        text = re.sub(pattern, " ", text)
+    return max(found) if found else None
+
+
+def regions_for(plan: Plan, user=None) -> list[Region]:
+    """The plan's region and the uploader's, with the regions above them: whose prefix a list
+    may write as 省/市/区/县 or leave out."""
+    pks = set()
+    for region in (plan.region, getattr(getattr(user, "organization", None), "region", None)):
+        if region is not None:
+            pks |= {int(step) for step in region.path.strip("/").split("/") if step}
+    return list(Region.objects.filter(pk__in=pks))
+
+
+def matcher_for(plan: Plan, user=None) -> OrgMatcher:
+    regions = regions_for(plan, user)
+    tree = [plan.region, getattr(getattr(user, "organization", None), "region", None)]
+    query = Organization.objects.none()
+    for region in filter(None, tree):
+        query = query | Organization.objects.filter(region__path__startswith=region.path)
+    query = query | Organization.objects.filter(region__in=regions)
+    return OrgMatcher(list(query.filter(is_active=True).distinct()), regions=[r.name for r in regions])
+
+
+@dataclass
+class _Units:
+    """One row's units, names as written."""
+
+    leads: list = field(default_factory=list)
+    partners: list = field(default_factory=list)
+    responsible_only: bool = False
+
+    @property
+    def empty(self):
+        return not (self.leads or self.partners)
+
+
+def _row_units(source: SheetRow, specs: list, previous: _Units | None) -> tuple[_Units, list[str]]:
+    """The units a row names in its columns and its text; "同上" takes the row above's."""
+    units, notes = _Units(), []
+    for text, column in ((source.lead, "lead"), (source.responsible, "responsible"), (source.partner, "partner")):
+        if not text:
+            continue
+        if SAME_AS_ABOVE.match(normalize(text)):
+            if previous is not None:
+                if column == "partner":
+                    units.partners += previous.partners
+                else:
+                    units.leads += previous.leads
+                    units.responsible_only = previous.responsible_only
+                    if column == "responsible":
+                        units.partners += previous.partners
+                notes.append(_("“同上”: the units of the row above are used."))
+            continue
+        parsed = parse_unit_text(text, column=column)
+        units.leads += parsed.leads
+        units.partners += parsed.partners
+        units.responsible_only = units.responsible_only or parsed.responsible_only
+    for spec in specs:
+        if not units.leads or not (source.lead or source.responsible):
+            units.leads += spec.leads
+            units.responsible_only = units.responsible_only or spec.responsible_only
+        units.partners += spec.partners
+    return units, notes
+
+
+def plan_import(
+    rows: list[SheetRow],
+    *,
+    plan: Plan,
+    year: int,
+    assigned_on: date,
+    confirmed=None,
+    blank_deadline: str = "none",
+    by=None,
+) -> ImportPlan:
+    """Read every row; ``confirmed`` maps a close-matched unit name to the organization chosen.
+
+    ``blank_deadline``: what a row whose deadline column is empty and whose text states none gets:
+    ``"none"`` (no due date, like 持续推进) or ``"year-end"`` (31 December of ``year``)."""
     confirmed = confirmed or {}
-    matcher = matcher_for(plan)
+    matcher = matcher_for(plan, by)
+    today = timezone.localdate()
     domains = list(Domain.objects.all())
     planned, seen = [], {}
+    previous, carried, every_following = None, None, []
     for source in rows:
         row = PlannedRow(source)
-        title, inline_lead, inline_partner = extract_inline(source.title)
+        title, specs = take_unit_brackets(source.title)
         row.title = title
-        lead_text = source.lead or inline_lead
-        partner_text = "、".join(t for t in (source.partner, inline_partner) if t)
+        units, notes = _row_units(source, specs, previous)
+        row.warnings += notes
+        for spec in specs:
+            if spec.carry_down:
+                carried = (_Units(list(spec.leads), list(spec.partners), spec.responsible_only), source.row)
+        if units.empty and carried is not None:
+            units = _Units(list(carried[0].leads), list(carried[0].partners), carried[0].responsible_only)
+            row.warnings.append(_("“下同”: the units of row %(row)d are used.") % {"row": carried[1]})
+        for name in every_following:
+            if name not in units.partners and name not in units.leads:
+                units.partners.append(name)
+        for spec in specs:
+            every_following += [n for n in spec.every_following if n not in every_following]
         if not title:
             row.errors.append(_("The task text is empty."))
-        for name, collective in split_units(lead_text):
-            match = matcher.match(name, collective)
-            if match.how == "close" and name in confirmed:
-                chosen = confirmed[name]
-                match = UnitMatch(name, chosen, "confirmed") if chosen else UnitMatch(name, how="none")
-            row.leads.append(match)
-        for name, collective in split_units(partner_text):
-            match = matcher.match(name, collective)
-            if match.how == "close" or match.how == "none":
-                hint = (
-                    _(" (closest: %(names)s)") % {"names": "、".join(o.name for o, _s in match.candidates)}
-                    if match.candidates
-                    else ""
-                )
-                row.warnings.append(
-                    _("Partner “%(name)s” is no single organization; it is kept as text%(hint)s.")
-                    % {"name": name, "hint": hint}
-                )
-                match = UnitMatch(name, how="none")
-            elif match.how == "collective":
-                row.warnings.append(
-                    _("Partner “%(name)s” is a collective phrase; it is kept as text.") % {"name": name}
-                )
-            row.partners.append(match)
-        _check_leads(row)
-        row.due_date, readable = parse_deadline(source.deadline, year)
-        row.deadline_text = _cell_text(source.deadline)[:50] if not isinstance(source.deadline, date) else ""
-        if not readable:
-            if row.deadline_text:
-                row.errors.append(_("The deadline “%(text)s” cannot be read as a date.") % {"text": row.deadline_text})
-            else:
-                row.errors.append(_("The deadline is empty."))
-        elif row.due_date and row.due_date < assigned_on:
-            row.errors.append(
-                _("The deadline %(due)s is before the assignment date %(assigned)s.")
-                % {"due": row.due_date.isoformat(), "assigned": assigned_on.isoformat()}
-            )
+        _match_units(row, units, matcher, confirmed)
+        _read_deadline(row, source, year=year, assigned_on=assigned_on, today=today, blank_deadline=blank_deadline)
         row.domain = next((d for d in domains if source.section and d.name in source.section), None)
         if row.title:
             key = row.import_key
             if key in seen:
                 row.errors.append(_("The same task already appears in row %(row)d.") % {"row": seen[key]})
             seen.setdefault(key, source.row)
+        if not units.empty:
+            previous = units
         planned.append(row)
     return ImportPlan(planned)
+
+
+def _match(matcher, name, confirmed):
+    match = matcher.match(name)
+    if match.how in ("close", "none") and name in confirmed:
+        chosen = confirmed[name]
+        return UnitMatch(name, chosen, "confirmed") if chosen else UnitMatch(name, how="none", candidates=[])
+    return match
+
+
+def _match_units(row: PlannedRow, units: _Units, matcher, confirmed) -> None:
+    for name in [n for written in units.leads for n in matcher.expand(written)]:
+        row.leads.append(_match(matcher, name, confirmed))
+    for name in [n for written in units.partners for n in matcher.expand(written)]:
+        match = _match(matcher, name, confirmed)
+        if match.how in ("close", "none"):
+            hint = (
+                _(" (closest: %(names)s)") % {"names": "、".join(o.name for o, _s in match.candidates)}
+                if match.candidates
+                else ""
+            )
+            row.warnings.append(
+                _("Partner “%(name)s” is no single organization; it is kept as text%(hint)s.")
+                % {"name": name, "hint": hint}
+            )
+        elif match.how == "collective":
+            row.warnings.append(_("Partner “%(name)s” is a collective phrase; it is kept as text.") % {"name": name})
+        row.partners.append(match)
+    _check_leads(row)
+    if units.responsible_only and row.lead_org:
+        others = "、".join(o.name for o in row.co_lead_orgs)
+        row.warnings.append(
+            _("The row names responsible units without saying which leads: %(lead)s is taken as lead%(others)s.")
+            % {"lead": row.lead_org.name, "others": _(", %(names)s as co-leads") % {"names": others} if others else ""}
+        )
+
+
+def _read_deadline(row, source, *, year, assigned_on, today, blank_deadline) -> None:
+    deadline = source.deadline
+    row.deadline_text = _cell_text(deadline)[:50] if not isinstance(deadline, date) else ""
+    if _cell_text(deadline):
+        row.due_date, readable = parse_deadline(deadline, year)
+        if not readable:
+            row.errors.append(_("The deadline “%(text)s” cannot be read as a date.") % {"text": row.deadline_text})
+            return
+    else:
+        row.due_date = deadline_in_text(source.title, year)
+        if row.due_date:
+            row.warnings.append(
+                _("The deadline column is empty; the task text gives %(due)s.") % {"due": _cn_date(row.due_date)}
+            )
+        elif blank_deadline == "year-end":
+            row.due_date = date(year, 12, 31)
+            row.warnings.append(
+                _("No deadline is stated; the plan year's end, %(due)s, is used as chosen.")
+                % {"due": _cn_date(row.due_date)}
+            )
+        else:
+            row.warnings.append(_("No deadline is stated; the task is imported without a due date."))
+    if row.due_date and row.due_date < assigned_on:
+        row.warnings.append(
+            _(
+                "The deadline %(due)s is before the assignment date %(assigned)s: the task is imported as "
+                "assigned on its deadline and will be overdue at the next scan. If the plan was issued "
+                "earlier, set the assignment date (--assigned-on for the command)."
+            )
+            % {"due": _cn_date(row.due_date), "assigned": _cn_date(assigned_on)}
+        )
+    elif row.due_date and row.due_date < today:
+        row.warnings.append(
+            _("The deadline %(due)s has passed: the task will be overdue at the next scan.")
+            % {"due": _cn_date(row.due_date)}
+        )
+
+
+def _cn_date(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def _check_leads(row: PlannedRow) -> None:

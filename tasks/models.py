@@ -10,8 +10,8 @@ indexed read of the task table even at a million tasks.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.models import RulesModel
@@ -201,8 +201,14 @@ class ProgressReport(RulesModel):
     )
     text = models.TextField(_("progress"))
     percent = models.PositiveSmallIntegerField(_("percent complete"), validators=PERCENT)
+    reason = models.TextField(
+        _("reason for lower progress"),
+        blank=True,
+        help_text=_("Required when the percentage is lower than the organization's last report."),
+    )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last revised at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("progress report")
@@ -211,10 +217,35 @@ class ProgressReport(RulesModel):
         rules_permissions = perms.READ_ONLY
         constraints = [
             models.CheckConstraint(condition=Q(percent__gte=0, percent__lte=100), name="report_percent"),
+            # A second report for the same month revises the first (its old values go to the
+            # revisions), so a period is never counted twice.
+            models.UniqueConstraint(fields=["task", "org", "period"], name="report_one_per_org_period"),
         ]
 
     def __str__(self):
         return f"{self.task_id} {self.period}"
+
+
+class ProgressReportRevision(models.Model):
+    """What a progress report said before it was revised by a second report for its period."""
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    text = models.TextField(_("progress"))
+    percent = models.PositiveSmallIntegerField(_("percent complete"), validators=PERCENT)
+    reason = models.TextField(_("reason for lower progress"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(_("reported at"))
+    replaced_at = models.DateTimeField(_("replaced at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("progress report revision")
+        verbose_name_plural = _("progress report revisions")
+        ordering = ["-replaced_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.report_id} {self.percent}%"
 
 
 class Evidence(models.Model):
@@ -284,9 +315,38 @@ class NoticeQuerySet(models.QuerySet):
         return self.filter(task__in=Task.objects.visible_to(user))
 
 
-class Notice(RulesModel):
-    """督办单: a supervisor's written demand on a task, answered by the lead organization."""
+class NoticeSequence(models.Model):
+    """The last notice number given in a year: the row is locked while a number is taken."""
 
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("notice number sequence")
+        verbose_name_plural = _("notice number sequences")
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+    @classmethod
+    def take(cls, year: int, count: int = 1) -> int:
+        """Reserve ``count`` numbers of ``year``; return the first. The year's row stays locked
+        until the caller's transaction ends, so two notices issued at once never share a number
+        (PostgreSQL: the row lock; SQLite: its IMMEDIATE transactions write one at a time)."""
+        with transaction.atomic():
+            sequence, _created = cls.objects.select_for_update().get_or_create(year=year)
+            cls.objects.filter(pk=sequence.pk).update(last=F("last") + count)
+            sequence.refresh_from_db(fields=["last"])
+        return sequence.last - count + 1
+
+
+class Notice(RulesModel):
+    """督办单: a supervisor's written demand on a task, answered by the lead organization.
+
+    Numbered 督办〔YYYY〕N号, N counting the year's notices from 1 (``services.issue_notice``)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    serial = models.PositiveIntegerField(_("serial number"), editable=False)
     task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="notices")
     requirement = models.TextField(_("requirement"))
     reply_due = models.DateField(_("reply due"))
@@ -310,9 +370,20 @@ class Notice(RulesModel):
         ordering = ["-issued_at", "-pk"]
         rules_permissions = perms.NOTICES
         indexes = [models.Index(fields=["status", "reply_due"], name="notice_status_due_idx")]
+        constraints = [models.UniqueConstraint(fields=["year", "serial"], name="notice_unique_number")]
 
     def __str__(self):
-        return f"{self.task_id} {self.get_status_display()}"
+        return self.number
+
+    def save(self, *args, **kwargs):
+        if self.serial is None:
+            self.year = timezone.localtime(self.issued_at).year
+            self.serial = NoticeSequence.take(self.year)
+        super().save(*args, **kwargs)
+
+    @property
+    def number(self) -> str:
+        return f"督办〔{self.year}〕{self.serial}号"
 
     @property
     def reply_overdue(self) -> bool:
@@ -352,6 +423,13 @@ class ScanLock(models.Model):
         return self.name
 
 
+class BlankDeadline(models.TextChoices):
+    """What a row that states no deadline gets (docs/task-import.md)."""
+
+    NONE = "none", _("No due date (like 持续推进)")
+    YEAR_END = "year-end", _("The plan year's end (31 December)")
+
+
 class TaskImport(models.Model):
     """An uploaded task list (任务分工表): kept for the confirmation step and for audit."""
 
@@ -363,6 +441,9 @@ class TaskImport(models.Model):
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     assigned_on = models.DateField(_("assigned on"), default=timezone.localdate)
+    blank_deadline = models.CharField(
+        _("rows without a deadline"), max_length=10, choices=BlankDeadline.choices, default=BlankDeadline.NONE
+    )
     file = models.CharField(max_length=300, editable=False)
     display_name = models.CharField(_("file name"), max_length=200)
     sha256 = models.CharField(max_length=64)

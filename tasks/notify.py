@@ -118,7 +118,8 @@ def notify_warnings(new: QuerySet) -> int:
     for (user_pk, kind), listed in per_user.items():
         _send(users[user_pk], kind, listed)
 
-    severe = new.filter(kind=WarningKind.SEVERE)
+    # A task with a notice already open is being supervised: proposing another one is noise.
+    severe = new.filter(kind=WarningKind.SEVERE, task__open_notice_count=0)
     severe_count = severe.count()
     if severe_count:
         listed = list(

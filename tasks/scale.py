@@ -17,7 +17,7 @@ from django.utils import timezone
 from portfolio.models import Organization, Role, User
 from portfolio.scale import BATCH, Scale
 from tasks.lifecycle import NoticeStatus, Status
-from tasks.models import Notice, Task
+from tasks.models import Notice, NoticeSequence, Task
 
 STATUSES = [
     (Status.ASSIGNED, 10),
@@ -153,6 +153,9 @@ def _partners_and_notices(scale: Scale) -> None:
             through.objects.bulk_create(pairs)
             pairs = []
     through.objects.bulk_create(pairs, batch_size=BATCH)
+    first = NoticeSequence.take(today.year, len(notices)) if notices else 0
+    for offset, notice in enumerate(notices):
+        notice.year, notice.serial = today.year, first + offset
     Notice.objects.bulk_create(notices, batch_size=BATCH)
     # Open notices count on their task, as the services keep them.
     Task.objects.filter(pk__in=Notice.objects.values("task_id")).update(open_notice_count=1)

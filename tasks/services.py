@@ -35,7 +35,16 @@ from tasks.lifecycle import (
     NoticeStatus,
     Status,
 )
-from tasks.models import ASSIGNMENT_FIELDS, Evidence, Notice, NoticeEvent, ProgressReport, Task, TaskTransition
+from tasks.models import (
+    ASSIGNMENT_FIELDS,
+    Evidence,
+    Notice,
+    NoticeEvent,
+    ProgressReport,
+    ProgressReportRevision,
+    Task,
+    TaskTransition,
+)
 from tasks.notify import owners_for_orgs, task_leads, task_url
 from tasks.permissions import is_task_lead, is_task_partner
 from tasks.scan import refresh_tasks
@@ -234,17 +243,45 @@ def _discard(stored: list[str]) -> None:
         default_storage.delete(name)
 
 
-def _report(task, *, by, period, text, percent, checked, stored, lead) -> ProgressReport:
+def _report(task, *, by, period, text, percent, checked, stored, lead, reason="") -> ProgressReport:
+    """File the organization's report for ``period``; a second one for the same period revises
+    the first, whose old values are kept as a revision (one report per organization and month)."""
     now = timezone.now()
     period_text = period.strftime("%Y-%m") if isinstance(period, date) else period
-    report = ProgressReport(
-        task=task, org=by.organization, is_lead_report=lead, period=period_text, text=text, percent=percent, by=by
+    report = (
+        ProgressReport.objects.select_for_update().filter(task=task, org=by.organization, period=period_text).first()
     )
-    report.created_at = now
+    if report is not None:
+        revision = ProgressReportRevision(
+            report=report,
+            text=report.text,
+            percent=report.percent,
+            reason=report.reason,
+            by_id=report.by_id,
+            reported_at=report.updated_at or report.created_at,
+            replaced_at=now,
+        )
+        report.text, report.percent, report.reason, report.by, report.updated_at = text, percent, reason, by, now
+        report.is_lead_report = lead
+    else:
+        revision = None
+        report = ProgressReport(
+            task=task,
+            org=by.organization,
+            is_lead_report=lead,
+            period=period_text,
+            text=text,
+            percent=percent,
+            reason=reason,
+            by=by,
+        )
+        report.created_at = now
     try:
-        report.full_clean(exclude=["task", "org", "by"])
+        report.full_clean(exclude=["task", "org", "by"], validate_constraints=False)
     except ValidationError as error:
         raise RequirementsNotMet(error.message_dict) from None
+    if revision is not None:
+        revision.save()
     report.save()
     for uploaded, info in checked:
         name = store_upload(uploaded, info, folder="task-evidence")
@@ -262,8 +299,21 @@ def _report(task, *, by, period, text, percent, checked, stored, lead) -> Progre
     return report
 
 
-def file_report(task: Task, *, by: User, period: str, text: str, percent, files: Iterable = ()) -> ProgressReport:
-    """File a progress report: the lead's sets the task's progress; a partner's covers its part."""
+def last_percent(task: Task, org, *, lead: bool) -> int | None:
+    """The percentage of the organization's latest report (the lead's: the task's progress)."""
+    if lead:
+        return task.progress if task.last_report_at else None
+    latest = ProgressReport.objects.filter(task=task, org=org).order_by("-created_at", "-pk").first()
+    return latest.percent if latest else None
+
+
+def file_report(
+    task: Task, *, by: User, period: str, text: str, percent, files: Iterable = (), reason: str = ""
+) -> ProgressReport:
+    """File a progress report: the lead's sets the task's progress; a partner's covers its part.
+
+    Progress lower than the organization's last report needs a written ``reason``; a second
+    report for a period revises the first (with its history) instead of adding a row."""
     lead = is_task_lead(by, task)
     if not lead and not is_task_partner(by, task):
         raise ActionNotPermitted(_("Only the lead, co-lead and partner organizations of this task may report on it."))
@@ -285,6 +335,17 @@ def file_report(task: Task, *, by: User, period: str, text: str, percent, files:
             task = _lock(task)
             if task.status not in REPORTABLE:
                 raise _invalid(task, "report", by, label=_("Report progress"))
+            reason = (reason or "").strip()
+            last = last_percent(task, by.organization, lead=lead)
+            if last is not None and percent < last and not reason:
+                raise RequirementsNotMet(
+                    {
+                        "reason": _(
+                            "%(percent)d%% is lower than the last report (%(last)d%%): say why progress went back."
+                        )
+                        % {"percent": percent, "last": last}
+                    }
+                )
             report = _report(
                 task,
                 by=by,
@@ -294,6 +355,7 @@ def file_report(task: Task, *, by: User, period: str, text: str, percent, files:
                 checked=checked,
                 stored=stored,
                 lead=lead,
+                reason=reason,
             )
             if lead:
                 task.save(update_fields=["progress", "last_report_at", "updated_at"])
@@ -336,6 +398,12 @@ def issue_notice(task: Task, *, by: User, requirement: str, reply_due: date) -> 
                 action_label=_("Issue a supervision notice"),
                 allowed={},
             )
+        # One open notice per task: a second would split the record of one demand in two. A
+        # reply that is late or not good enough is escalated on the open notice instead. (The
+        # task row is locked, so two supervisors issuing at once cannot both pass this check.)
+        already = Notice.objects.filter(task=task).exclude(status=NoticeStatus.CLOSED).order_by("pk").first()
+        if already is not None:
+            raise NoticeAlreadyOpen(already, by)
         notice = Notice.objects.create(task=task, requirement=requirement.strip(), reply_due=reply_due, issued_by=by)
         NoticeEvent.objects.create(notice=notice, action=NoticeAction.ISSUE, by=by, text=notice.requirement)
         notify(
@@ -348,6 +416,33 @@ def issue_notice(task: Task, *, by: User, requirement: str, reply_due: date) -> 
         )
         refresh_notice_counts(Task.objects.filter(pk=task.pk))
     return notice
+
+
+class NoticeAlreadyOpen(InvalidTransition):
+    """A task already has a notice that is not closed: name it, and what may be done with it (409)."""
+
+    def __init__(self, notice: Notice, user: User):
+        allowed = {
+            a: str(NOTICE_TRANSITIONS.action_labels[a])
+            for a in NOTICE_TRANSITIONS.allowed(notice.status)
+            if may_act(user, notice.task, NOTICE_ACTORS[a])
+        }
+        super().__init__(
+            state_field="notice_status",
+            state=notice.status,
+            state_label=str(notice.get_status_display()),
+            action="issue_notice",
+            action_label=_("Issue a supervision notice"),
+            allowed=allowed,
+        )
+        self.notice = notice
+        self.args = (
+            _(
+                "This task already has an open supervision notice, %(number)s (%(status)s, reply due %(due)s). "
+                "Escalate that notice instead of issuing a second one, or close it first."
+            )
+            % {"number": notice.number, "status": notice.get_status_display(), "due": _date(notice.reply_due)},
+        )
 
 
 def refresh_notice_counts(tasks) -> int:
@@ -435,6 +530,15 @@ def escalate_notice(notice: Notice, *, by: User, comment: str, reply_due: date) 
         raise RequirementsNotMet(errors)
     with transaction.atomic():
         notice = _notice_step(notice, NoticeAction.ESCALATE, by=by)
+        if reply_due < notice.reply_due:
+            # The lead was given the current date: an escalation may keep or extend it, never take
+            # time back (an earlier date could turn a reply that was on time into a late one).
+            raise RequirementsNotMet(
+                {
+                    "reply_due": _("The new reply deadline cannot be earlier than the current one, %(due)s.")
+                    % {"due": _date(notice.reply_due)}
+                }
+            )
         notice.level += 1
         notice.reply_due = reply_due
         notice.save(update_fields=["status", "level", "reply_due"])
@@ -499,7 +603,10 @@ def import_tasks(planned, *, plan, by: User | None, assigned_on: date, skip_bad_
                 task = Task(
                     plan=plan,
                     import_key=row.import_key,
-                    assigned_at=assigned_on,
+                    # A plan already under way: a deadline before the assignment date is loaded
+                    # as assigned on its deadline, so it is overdue at the next scan (the preview
+                    # warned), rather than refused.
+                    assigned_at=min(assigned_on, row.due_date) if row.due_date else assigned_on,
                     created_by=by,
                     domain=row.domain,
                     **fields,
@@ -548,7 +655,9 @@ def import_tasks(planned, *, plan, by: User | None, assigned_on: date, skip_bad_
     return {"created": created, "updated": updated, "unchanged": unchanged, "skipped": len(planned.bad_rows)}
 
 
-def receive_import(uploaded, *, plan, year: int, by: User, assigned_on: date | None = None):
+def receive_import(
+    uploaded, *, plan, year: int, by: User, assigned_on: date | None = None, blank_deadline: str = "none"
+):
     """Step 1 of the upload page: check and keep the file, read it once to refuse a bad one now."""
     from tasks.importing import ImportFileError, read_workbook
     from tasks.models import TaskImport
@@ -568,6 +677,7 @@ def receive_import(uploaded, *, plan, year: int, by: User, assigned_on: date | N
         plan=plan,
         year=year,
         assigned_on=assigned_on or timezone.localdate(),
+        blank_deadline=blank_deadline,
         file=name,
         display_name=checked.display_name,
         sha256=checked.sha256,
@@ -586,7 +696,15 @@ def plan_recorded_import(record, *, confirmed=None):
 
     with default_storage.open(record.file, "rb") as stored:
         rows = read_workbook(stored.read())
-    return plan_import(rows, plan=record.plan, year=record.year, assigned_on=record.assigned_on, confirmed=confirmed)
+    return plan_import(
+        rows,
+        plan=record.plan,
+        year=record.year,
+        assigned_on=record.assigned_on,
+        confirmed=confirmed,
+        blank_deadline=record.blank_deadline,
+        by=record.by,
+    )
 
 
 def confirmed_from(data, record) -> dict:
@@ -606,9 +724,12 @@ class AlreadyImported(Exception):
     """The upload was imported meanwhile (a second click, another manager): nothing was done."""
 
 
-def finish_import(record, planned, *, by: User, skip_bad_rows: bool) -> dict:
+def finish_import(record, planned, *, by: User, skip_bad_rows: bool, confirmed: dict | None = None) -> dict:
     """Import a checked upload once: the record is claimed in the same transaction as the rows,
-    so two confirmations at once import it once, and a refused import leaves it pending."""
+    so two confirmations at once import it once, and a refused import leaves it pending.
+
+    Each close match the manager confirmed (``confirmed``: name as written → organization) is
+    saved as an alias of that organization with the import, so the next sheet matches it at once."""
     from tasks.models import TaskImport
 
     with transaction.atomic():
@@ -618,5 +739,24 @@ def finish_import(record, planned, *, by: User, skip_bad_rows: bool) -> dict:
         result = import_tasks(
             planned, plan=record.plan, by=by, assigned_on=record.assigned_on, skip_bad_rows=skip_bad_rows
         )
+        result["aliases"] = save_aliases(confirmed or {})
         TaskImport.objects.filter(pk=record.pk).update(result=result)
     return result
+
+
+def save_aliases(confirmed: dict) -> int:
+    """Add each confirmed name to its organization's aliases (once; the row is locked)."""
+    from portfolio.models import Organization
+    from tasks.units import normalize
+
+    added = 0
+    for name, org in confirmed.items():
+        if org is None:
+            continue
+        org = Organization.objects.select_for_update().get(pk=org.pk)
+        known = {normalize(a) for a in [org.name, *org.aliases]}
+        if normalize(name) not in known:
+            org.aliases = [*org.aliases, name.strip()]
+            org.save(update_fields=["aliases"])
+            added += 1
+    return added

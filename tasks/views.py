@@ -92,13 +92,15 @@ def task_detail(request, pk):
         for action in services.allowed_actions(task, user)
     ]
     notices = list(task.notices.select_related("issued_by").prefetch_related("events__by"))
+    open_notice = next((n for n in reversed(notices) if n.status != NoticeStatus.CLOSED), None)
     lead = is_task_lead(user, task)
     context = {
         "task": task,
         "history": selectors.history(task),
-        "reports": task.reports.select_related("org", "by").prefetch_related("evidence"),
+        "reports": task.reports.select_related("org", "by").prefetch_related("evidence", "revisions__by"),
         "warnings": task.warnings.all(),
         "notices": notices,
+        "open_notice": open_notice,
         "action_forms": action_forms,
         "comment_required": {str(a) for a in (Action.FINISH, Action.SEND_BACK, Action.SUSPEND)},
         "can_report": (lead or is_task_partner(user, task)) and task.status in services.REPORTABLE,
@@ -109,7 +111,7 @@ def task_detail(request, pk):
             initial={
                 "reply_due": timezone.localdate() + timezone.timedelta(days=7),
                 "requirement": _("Explain the delay and report the measures taken and the new completion date.")
-                if task.light == "red"
+                if task.light == "red" and open_notice is None
                 else "",
             }
         ),
@@ -189,6 +191,7 @@ def report_form(request, pk):
                     text=data["text"],
                     percent=data["percent"],
                     files=data["files"],
+                    reason=data["reason"],
                 )
             except RequirementsNotMet as error:
                 _apply_errors(form, error)
@@ -358,6 +361,7 @@ def import_upload(request):
                     plan=form.cleaned_data["plan"],
                     year=form.cleaned_data["year"],
                     assigned_on=form.cleaned_data["assigned_on"],
+                    blank_deadline=form.cleaned_data["blank_deadline"],
                     by=request.user,
                 )
             except (ImportFileError, ValidationError) as error:
@@ -382,7 +386,7 @@ def import_preview(request, pk):
     if request.method == "POST" and "import" in request.POST and record.state == record.State.PENDING:
         skip = request.POST.get("skip_bad_rows") == "1"
         try:
-            result = services.finish_import(record, planned, by=request.user, skip_bad_rows=skip)
+            result = services.finish_import(record, planned, by=request.user, skip_bad_rows=skip, confirmed=confirmed)
         except (services.ImportRefused, services.AlreadyImported) as refused:
             messages.error(request, str(refused))
         else:

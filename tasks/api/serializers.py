@@ -4,7 +4,16 @@ from rest_framework import serializers
 
 from portfolio.api.serializers import CleanModelSerializer
 from tasks.lifecycle import Action, Light, NoticeStatus, Status, WarningKind
-from tasks.models import ASSIGNMENT_FIELDS, Evidence, Notice, ProgressReport, Task, TaskTransition, TaskWarning
+from tasks.models import (
+    ASSIGNMENT_FIELDS,
+    Evidence,
+    Notice,
+    ProgressReport,
+    ProgressReportRevision,
+    Task,
+    TaskTransition,
+    TaskWarning,
+)
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -140,8 +149,17 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return reverse("tasks:evidence", args=[evidence.pk])
 
 
+class ProgressReportRevisionSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.username", read_only=True)
+
+    class Meta:
+        model = ProgressReportRevision
+        fields = ["text", "percent", "reason", "by", "reported_at", "replaced_at"]
+
+
 class ProgressReportSerializer(serializers.ModelSerializer):
     org_name = serializers.CharField(source="org.name", read_only=True)
+    revisions = ProgressReportRevisionSerializer(many=True, read_only=True)
     by = serializers.CharField(source="by.username", read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
     files = serializers.ListField(
@@ -159,14 +177,29 @@ class ProgressReportSerializer(serializers.ModelSerializer):
             "period",
             "text",
             "percent",
+            "reason",
             "by",
             "created_at",
+            "updated_at",
+            "revisions",
             "evidence",
             "files",
         ]
-        read_only_fields = ["id", "task", "org", "org_name", "is_lead_report", "by", "created_at", "evidence"]
-        # Range and emptiness are checked by the service, with the same messages as the pages.
+        read_only_fields = [
+            "id",
+            "task",
+            "org",
+            "org_name",
+            "is_lead_report",
+            "by",
+            "created_at",
+            "updated_at",
+            "evidence",
+        ]
+        # Range and emptiness are checked by the service, with the same messages as the pages;
+        # one report per organization and period is the service's rule too (it revises).
         extra_kwargs = {"percent": {"validators": []}, "text": {"allow_blank": True}}
+        validators = []
 
 
 class WarningSerializer(serializers.ModelSerializer):
@@ -179,6 +212,7 @@ class WarningSerializer(serializers.ModelSerializer):
 
 
 class NoticeSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True, help_text="督办〔YYYY〕N号, unique per year.")
     status = serializers.ChoiceField(choices=NoticeStatus.choices, read_only=True)
     task_code = serializers.CharField(source="task.code", read_only=True)
     issued_by = serializers.CharField(source="issued_by.username", read_only=True)
@@ -187,6 +221,7 @@ class NoticeSerializer(serializers.ModelSerializer):
         model = Notice
         fields = [
             "id",
+            "number",
             "task",
             "task_code",
             "requirement",
@@ -199,7 +234,7 @@ class NoticeSerializer(serializers.ModelSerializer):
             "replied_at",
             "closed_at",
         ]
-        read_only_fields = ["reply", "level", "issued_at", "replied_at", "closed_at"]
+        read_only_fields = ["number", "reply", "level", "issued_at", "replied_at", "closed_at"]
 
 
 class NoticeReplySerializer(serializers.Serializer):

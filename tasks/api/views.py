@@ -150,7 +150,7 @@ class TaskViewSet(ScopedModelViewSet):
     def reports(self, request, pk=None):
         task = self.get_object()
         if request.method == "GET":
-            reports = task.reports.select_related("org", "by").prefetch_related("evidence")
+            reports = task.reports.select_related("org", "by").prefetch_related("evidence", "revisions__by")
             page = self.paginate_queryset(reports)
             return self.get_paginated_response(serializers.ProgressReportSerializer(page, many=True).data)
         _check_upload(request)
@@ -164,8 +164,14 @@ class TaskViewSet(ScopedModelViewSet):
             text=data.get("text", ""),
             percent=data["percent"],
             files=request.FILES.getlist("files"),
+            reason=data.get("reason", ""),
         )
-        return Response(serializers.ProgressReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        # A second report for the period revises the first: 200, not a new row.
+        revised = report.updated_at is not None
+        return Response(
+            serializers.ProgressReportSerializer(report).data,
+            status=status.HTTP_200_OK if revised else status.HTTP_201_CREATED,
+        )
 
     @extend_schema(responses=serializers.BoardSerializer, summary="督办看板: counts per lead organization")
     @action(detail=False, methods=["get"])

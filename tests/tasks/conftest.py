@@ -1,6 +1,7 @@
 import pytest
 
 from tests import factories
+from tests.factories import PASSWORD
 from tests.tasks import factories as task_factories
 
 
@@ -23,3 +24,12 @@ def make_task(plan):
 @pytest.fixture
 def transport_task(make_task, transport_bureau):
     return make_task(transport_bureau)
+
+
+@pytest.fixture
+def signed_in(client):
+    def sign_in(user):
+        assert client.login(username=user.username, password=PASSWORD)
+        return client
+
+    return sign_in

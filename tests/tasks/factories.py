@@ -26,3 +26,20 @@ def task(lead_org, *, plan=None, due_in=30, assigned_days_ago=0, status=Status.A
         status=status,
         **extra,
     )
+
+
+def sheet_bytes(header, *rows, title="任务分工表") -> bytes:
+    """A task list as an .xlsx: a title row, the header, then the rows."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append([title])
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

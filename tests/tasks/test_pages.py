@@ -12,19 +12,9 @@ from openpyxl import load_workbook
 from tasks.lifecycle import Status
 from tasks.models import Notice, Task, TaskImport
 from tasks.scan import run_scan
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-@pytest.fixture
-def signed_in(client):
-    def sign_in(user):
-        assert client.login(username=user.username, password=PASSWORD)
-        return client
-
-    return sign_in
 
 
 def test_the_board_shows_counts_per_bureau_and_refreshes_them_with_htmx(

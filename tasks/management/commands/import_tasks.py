@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from portfolio.models import Plan
 from tasks.importing import ImportFileError, plan_import, read_workbook
+from tasks.models import BlankDeadline
 from tasks.services import ImportRefused, import_tasks
 
 
@@ -22,10 +23,22 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="The year of deadlines such as 年底前 or 11月底.")
         parser.add_argument("--skip-bad-rows", action="store_true", help="Import the readable rows, skip the others.")
         parser.add_argument(
-            "--assigned-on", type=date.fromisoformat, help="Date the tasks were assigned, YYYY-MM-DD (default: today)."
+            "--assigned-on",
+            type=date.fromisoformat,
+            help="Date the task list was issued, YYYY-MM-DD (default: today). A task whose deadline is "
+            "before it is imported and becomes overdue at the next scan.",
+        )
+        parser.add_argument(
+            "--blank-deadline",
+            choices=BlankDeadline.values,
+            default=BlankDeadline.NONE,
+            help="Rows that state no deadline: 'none' imports them without a due date (default), "
+            "'year-end' gives them 31 December of --year.",
         )
 
-    def handle(self, *args, file, plan=None, year=None, skip_bad_rows=False, assigned_on=None, **options):
+    def handle(
+        self, *args, file, plan=None, year=None, skip_bad_rows=False, assigned_on=None, blank_deadline="none", **options
+    ):
         plan_obj = self._plan(plan)
         today = timezone.localdate()
         year = year or (today.year if plan_obj.covers(today.year) else plan_obj.start_year)
@@ -36,7 +49,9 @@ class Command(BaseCommand):
             rows = read_workbook(path.read_bytes())
         except ImportFileError as error:
             raise CommandError(f"{file}: {error}") from None
-        planned = plan_import(rows, plan=plan_obj, year=year, assigned_on=assigned_on or today)
+        planned = plan_import(
+            rows, plan=plan_obj, year=year, assigned_on=assigned_on or today, blank_deadline=blank_deadline
+        )
         for row in planned.rows:
             for message in row.errors:
                 self.stderr.write(f"第{row.source.row}行 (row {row.source.row}): {message}")
