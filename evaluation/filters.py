@@ -18,9 +18,10 @@ from evaluation.models import (
     Ticket,
 )
 from portfolio.models import Organization
+from portfolio.visibility import VisibleFilterSet
 
 
-class PeriodFilterMixin(django_filters.FilterSet):
+class PeriodFilterMixin(VisibleFilterSet):
     """``?period=2026``: rows whose date falls in that year (local time)."""
 
     period_field = ""
@@ -35,7 +36,7 @@ class OrganizationFilter(django_filters.ModelChoiceFilter):
     """An organization, by id (documented as an integer in the API schema)."""
 
 
-class OwnerOrgFilterMixin(django_filters.FilterSet):
+class OwnerOrgFilterMixin(VisibleFilterSet):
     """``?owner_org=ID``: rows of projects of that organization or one below it."""
 
     owner_org_path = "project__owner_org__path"
@@ -47,7 +48,7 @@ class OwnerOrgFilterMixin(django_filters.FilterSet):
         return queryset.filter(**{f"{self.owner_org_path}__startswith": value.path}) if value else queryset
 
 
-class IndicatorFilter(django_filters.FilterSet):
+class IndicatorFilter(VisibleFilterSet):
     class Meta:
         model = Indicator
         fields = ["category", "source", "is_active", "domain"]

@@ -15,10 +15,10 @@ from evaluation.models import (
     Ticket,
 )
 from evaluation.models.indicators import EDITABLE_FIELDS
-from portfolio.api.serializers import CleanModelSerializer
+from portfolio.api.serializers import CleanModelSerializer, VisibleModelSerializer
 
 
-class IndicatorTargetSerializer(serializers.ModelSerializer):
+class IndicatorTargetSerializer(VisibleModelSerializer):
     class Meta:
         model = IndicatorTarget
         fields = ["tier", "baseline_value", "target_value"]
@@ -111,7 +111,7 @@ class UploadSerializer(serializers.Serializer):
     skip_bad_rows = serializers.BooleanField(default=False)
 
 
-class RectificationSerializer(serializers.ModelSerializer):
+class RectificationSerializer(VisibleModelSerializer):
     project_code = serializers.CharField(source="project.code", read_only=True)
     project_name = serializers.CharField(source="project.name", read_only=True)
     org_name = serializers.CharField(source="org.name", read_only=True)
@@ -149,7 +149,7 @@ class ReplySerializer(serializers.Serializer):
     reply = serializers.CharField(max_length=5000)
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(VisibleModelSerializer):
     project_code = serializers.CharField(source="project.code", read_only=True)
     project_name = serializers.CharField(source="project.name", read_only=True)
     owner_org = serializers.IntegerField(source="project.owner_org_id", read_only=True)
@@ -192,7 +192,7 @@ class EvaluationRunSerializer(serializers.Serializer):
     unchanged = serializers.IntegerField()
 
 
-class BudgetRequestSerializer(serializers.ModelSerializer):
+class BudgetRequestSerializer(VisibleModelSerializer):
     project_code = serializers.CharField(source="project.code", read_only=True)
     project_name = serializers.CharField(source="project.name", read_only=True)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0))
