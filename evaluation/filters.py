@@ -18,14 +18,14 @@ from evaluation.models import (
     Ticket,
 )
 from portfolio.models import Organization
-from portfolio.visibility import VisibleFilterSet
+from portfolio.visibility import IntegerFilter, VisibleFilterSet, YearFilter
 
 
 class PeriodFilterMixin(VisibleFilterSet):
     """``?period=2026``: rows whose date falls in that year (local time)."""
 
     period_field = ""
-    period = django_filters.NumberFilter(method="filter_period", label=_("period (year)"))
+    period = YearFilter(method="filter_period", label=_("period (year)"))
 
     def filter_period(self, queryset, name, value):
         return queryset.in_period(int(value), self.period_field) if value else queryset
@@ -102,7 +102,7 @@ class RectificationFilter(OwnerOrgFilterMixin):
 
 class EvaluationFilter(OwnerOrgFilterMixin):
     grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("grade"))
-    domain = django_filters.NumberFilter(field_name="project__domain", label=_("domain"))
+    domain = IntegerFilter(field_name="project__domain", label=_("domain"))
 
     class Meta:
         model = Evaluation

@@ -1,11 +1,10 @@
 """FilterSets for the core's reference data, shared by the API and the pages."""
 
-import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from portfolio.models import DataResource, InformationSystem, Organization, Plan, Region, User
-from portfolio.visibility import VisibleFilterSet
+from portfolio.visibility import IntegerFilter, VisibleFilterSet, YearFilter
 
 
 class RegionFilter(VisibleFilterSet):
@@ -15,7 +14,7 @@ class RegionFilter(VisibleFilterSet):
 
 
 class OrganizationFilter(VisibleFilterSet):
-    within = django_filters.NumberFilter(method="filter_within", label="within (organization id and its subtree)")
+    within = IntegerFilter(method="filter_within", label="within (organization id and its subtree)")
 
     class Meta:
         model = Organization
@@ -34,7 +33,7 @@ class UserFilter(VisibleFilterSet):
 
 
 class PlanFilter(VisibleFilterSet):
-    year = django_filters.NumberFilter(method="filter_year", label="year")
+    year = YearFilter(method="filter_year", label="year")
 
     class Meta:
         model = Plan

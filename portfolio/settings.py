@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "portfolio.references.ProtectedDeleteMiddleware",  # a refused delete is a message, not a 500
 ]
 
 ROOT_URLCONF = "portfolio.urls"

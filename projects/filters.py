@@ -16,7 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from portfolio.models import Domain, Organization, Plan
-from portfolio.visibility import VisibleFilterSet
+from portfolio.visibility import VisibleFilterSet, YearFilter
 from projects.lifecycle import Stage
 from projects.models import Attachment, GateRecord, Milestone, Project
 
@@ -49,7 +49,7 @@ class ProjectFilter(VisibleFilterSet):
         label=_("Organization and the ones below it"),
     )
     plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all(), label=_("Plan"))
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
     ordering = OrderingFilter(
         fields=(
             ("created_at", "created_at"),
