@@ -15,7 +15,8 @@ from evaluation.models import (
     Ticket,
 )
 from evaluation.models.indicators import EDITABLE_FIELDS
-from portfolio.api.serializers import CleanModelSerializer, VisibleModelSerializer
+from portfolio.api.serializers import CleanModelSerializer, VisibleModelSerializer, VisiblePrimaryKeyRelatedField
+from projects.models import Project
 
 
 class IndicatorTargetSerializer(VisibleModelSerializer):
@@ -181,7 +182,9 @@ class EvaluationSerializer(VisibleModelSerializer):
 
 class RecomputeSerializer(serializers.Serializer):
     period = serializers.IntegerField(min_value=2000, max_value=2100)
-    project = serializers.IntegerField(required=False, help_text=_("Only this project."))
+    project = VisiblePrimaryKeyRelatedField(
+        queryset=Project.objects.all(), required=False, help_text=_("Only this project.")
+    )
 
 
 class EvaluationRunSerializer(serializers.Serializer):

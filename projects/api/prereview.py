@@ -187,7 +187,7 @@ class ReviewRuleViewSet(ScopedModelViewSet):
         summary="The fields and derived facts a rule may test, with their operators and values.",
         responses={200: FactSerializer(many=True)},
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)  # the whole catalogue, a plain list
     def facts(self, request):
         return Response(facts.catalogue())
 
