@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from portfolio.spreadsheets import csv_row, xlsx_cell, xlsx_row
+
 GRADE_NONE = "—"
 
 
@@ -94,18 +96,18 @@ def report_csv(report: dict) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     for row in _summary_rows(report):
-        writer.writerow(row)
+        writer.writerow(csv_row(row))
     writer.writerow([])
     columns = line_columns()
-    writer.writerow([title for title, _key, _kind in columns])
+    writer.writerow(csv_row(title for title, _key, _kind in columns))
     for line in report["lines"]:
         writer.writerow(
-            ["" if (v := _cell(line, key, kind, for_excel=False)) is None else v for _t, key, kind in columns]
+            csv_row("" if (v := _cell(line, key, kind, for_excel=False)) is None else v for _t, key, kind in columns)
         )
     writer.writerow([])
-    writer.writerow(total_headers())
+    writer.writerow(csv_row(total_headers()))
     for row in _total_rows(report):
-        writer.writerow(row)
+        writer.writerow(csv_row(row))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -118,26 +120,17 @@ def report_xlsx(report: dict) -> bytes:
     money_format = "#,##0.00"
 
     def header(sheet, titles):
-        from openpyxl.cell import WriteOnlyCell
-
-        cells = []
-        for title in titles:
-            cell = WriteOnlyCell(sheet, value=title)
-            cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append(xlsx_row(sheet, titles, font=bold))
 
     lines = workbook.create_sheet(_("Budget lines"))
     columns = line_columns()
     lines.freeze_panes = "C2"
     header(lines, [title for title, _key, _kind in columns])
-    from openpyxl.cell import WriteOnlyCell
-
     money_columns = {i for i, (_t, _k, kind) in enumerate(columns) if kind == "money"}
     for line in report["lines"]:
         row = []
         for i, (_title, key, kind) in enumerate(columns):
-            cell = WriteOnlyCell(lines, value=_cell(line, key, kind, for_excel=True))
+            cell = xlsx_cell(lines, _cell(line, key, kind, for_excel=True))
             if i in money_columns:
                 cell.number_format = money_format
             row.append(cell)
@@ -148,7 +141,7 @@ def report_xlsx(report: dict) -> bytes:
     for values in _total_rows(report):
         row = []
         for i, value in enumerate(values):
-            cell = WriteOnlyCell(totals, value=Decimal(value) if i >= 3 else value)
+            cell = xlsx_cell(totals, Decimal(value) if i >= 3 else value)
             if i >= 3:
                 cell.number_format = money_format
             row.append(cell)
@@ -156,7 +149,7 @@ def report_xlsx(report: dict) -> bytes:
 
     policy = workbook.create_sheet(_("Policy"))
     for title, value in _summary_rows(report):
-        policy.append([title, value])
+        policy.append(xlsx_row(policy, [title, value]))
 
     out = io.BytesIO()
     workbook.save(out)

@@ -18,13 +18,14 @@ from evaluation.models import (
     Ticket,
 )
 from portfolio.models import Organization
+from portfolio.visibility import IntegerFilter, VisibleFilterSet, YearFilter
 
 
-class PeriodFilterMixin(django_filters.FilterSet):
+class PeriodFilterMixin(VisibleFilterSet):
     """``?period=2026``: rows whose date falls in that year (local time)."""
 
     period_field = ""
-    period = django_filters.NumberFilter(method="filter_period", label=_("period (year)"))
+    period = YearFilter(method="filter_period", label=_("period (year)"))
 
     def filter_period(self, queryset, name, value):
         return queryset.in_period(int(value), self.period_field) if value else queryset
@@ -35,7 +36,7 @@ class OrganizationFilter(django_filters.ModelChoiceFilter):
     """An organization, by id (documented as an integer in the API schema)."""
 
 
-class OwnerOrgFilterMixin(django_filters.FilterSet):
+class OwnerOrgFilterMixin(VisibleFilterSet):
     """``?owner_org=ID``: rows of projects of that organization or one below it."""
 
     owner_org_path = "project__owner_org__path"
@@ -47,7 +48,7 @@ class OwnerOrgFilterMixin(django_filters.FilterSet):
         return queryset.filter(**{f"{self.owner_org_path}__startswith": value.path}) if value else queryset
 
 
-class IndicatorFilter(django_filters.FilterSet):
+class IndicatorFilter(VisibleFilterSet):
     class Meta:
         model = Indicator
         fields = ["category", "source", "is_active", "domain"]
@@ -101,7 +102,7 @@ class RectificationFilter(OwnerOrgFilterMixin):
 
 class EvaluationFilter(OwnerOrgFilterMixin):
     grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("grade"))
-    domain = django_filters.NumberFilter(field_name="project__domain", label=_("domain"))
+    domain = IntegerFilter(field_name="project__domain", label=_("domain"))
 
     class Meta:
         model = Evaluation

@@ -180,7 +180,7 @@ def upload(request):
 @login_required
 def rectifications(request):
     queryset = Rectification.objects.visible_to(request.user).select_related("project", "org", "rating")
-    filterset = filters.RectificationFilter(request.GET or {"status": "open"}, queryset=queryset)
+    filterset = filters.RectificationFilter(request.GET or {"status": "open"}, queryset=queryset, request=request)
     page = Paginator(filterset.qs.order_by("status", "due_date", "pk"), 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -223,7 +223,7 @@ def evaluations(request):
     queryset = Evaluation.objects.visible_to(request.user).select_related(
         "project__owner_org", "project__domain", "basis"
     )
-    filterset = filters.EvaluationFilter(request.GET, queryset=queryset.filter(period=period))
+    filterset = filters.EvaluationFilter(request.GET, queryset=queryset.filter(period=period), request=request)
     page = Paginator(filterset.qs.order_by("-score", "project__code"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -1,20 +1,20 @@
 """FilterSets for the core's reference data, shared by the API and the pages."""
 
-import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from portfolio.models import DataResource, InformationSystem, Organization, Plan, Region, User
+from portfolio.visibility import IntegerFilter, VisibleFilterSet, YearFilter
 
 
-class RegionFilter(django_filters.FilterSet):
+class RegionFilter(VisibleFilterSet):
     class Meta:
         model = Region
         fields = ["level", "tier", "parent"]
 
 
-class OrganizationFilter(django_filters.FilterSet):
-    within = django_filters.NumberFilter(method="filter_within", label="within (organization id and its subtree)")
+class OrganizationFilter(VisibleFilterSet):
+    within = IntegerFilter(method="filter_within", label="within (organization id and its subtree)")
 
     class Meta:
         model = Organization
@@ -26,14 +26,14 @@ class OrganizationFilter(django_filters.FilterSet):
         return queryset.filter(path__startswith=root.path) if root else queryset.none()
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(VisibleFilterSet):
     class Meta:
         model = User
         fields = ["organization", "role", "is_active"]
 
 
-class PlanFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(method="filter_year", label="year")
+class PlanFilter(VisibleFilterSet):
+    year = YearFilter(method="filter_year", label="year")
 
     class Meta:
         model = Plan
@@ -43,13 +43,13 @@ class PlanFilter(django_filters.FilterSet):
         return queryset.filter(start_year__lte=value, end_year__gte=value)
 
 
-class SystemFilter(django_filters.FilterSet):
+class SystemFilter(VisibleFilterSet):
     class Meta:
         model = InformationSystem
         fields = ["org", "domain", "status", "is_shared"]
 
 
-class DataResourceFilter(django_filters.FilterSet):
+class DataResourceFilter(VisibleFilterSet):
     class Meta:
         model = DataResource
         fields = ["org", "domain", "system", "sharing"]

@@ -16,6 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from portfolio.models import Domain, Organization, Plan
+from portfolio.visibility import VisibleFilterSet, YearFilter
 from projects.lifecycle import Stage
 from projects.models import Attachment, GateRecord, Milestone, Project
 
@@ -33,7 +34,7 @@ class OrderingFilter(django_filters.OrderingFilter):
     descending_fmt = _("%s (descending)")
 
 
-class ProjectFilter(django_filters.FilterSet):
+class ProjectFilter(VisibleFilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"), max_length=100)
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label=_("Stage"))
     domain = django_filters.ModelChoiceFilter(
@@ -48,7 +49,7 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("Organization and the ones below it"),
     )
     plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all(), label=_("Plan"))
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
     ordering = OrderingFilter(
         fields=(
             ("created_at", "created_at"),
@@ -100,19 +101,19 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(owner_org__path__startswith=value.path) if value else queryset
 
 
-class MilestoneFilter(django_filters.FilterSet):
+class MilestoneFilter(VisibleFilterSet):
     class Meta:
         model = Milestone
         fields = ["project", "done"]
 
 
-class AttachmentFilter(django_filters.FilterSet):
+class AttachmentFilter(VisibleFilterSet):
     class Meta:
         model = Attachment
         fields = ["project", "kind"]
 
 
-class GateRecordFilter(django_filters.FilterSet):
+class GateRecordFilter(VisibleFilterSet):
     class Meta:
         model = GateRecord
         fields = ["project", "gate"]

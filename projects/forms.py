@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import InformationSystem, Organization, Plan
 from portfolio.uploads import ALLOWED_TYPES
+from portfolio.visibility import scope_choice_fields
 from projects.lifecycle import COMMENT_PROMPTS, COMMENT_REQUIRED, Action, AttachmentKind
 from projects.models import MAX_MONEY, PROPOSAL_FIELDS, Milestone, Project
 from projects.services import COMMENT_MAX_LENGTH, REQUIRED_FOR_SUBMIT
@@ -77,7 +78,7 @@ class ProposalForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["systems"].queryset = InformationSystem.objects.visible_to(user).select_related("org")
+        self.fields["systems"].queryset = InformationSystem.objects.select_related("org")
         self.fields["systems"].required = False
         self.fields["systems"].help_text = _("The existing systems this project builds on, upgrades or replaces.")
         self.fields["budget_requested"].widget.attrs.update({"step": "0.01", "min": "0"})
@@ -102,6 +103,7 @@ class ProposalForm(StyledFormMixin, forms.ModelForm):
                 self.fields["owner_org"].disabled = True
         for name in REQUIRED_FOR_SUBMIT:
             self.fields[name].needed_to_submit = True
+        scope_choice_fields(self, user)
         self.style_widgets()
 
     def service_data(self) -> dict:

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from portfolio.models import Domain, Organization, Plan, Region
+from portfolio.visibility import VisibleFilterSet
 from projects.models import Project
 from tasks.lifecycle import Light, NoticeStatus, Status, WarningKind
 from tasks.models import Notice, Task, TaskWarning
@@ -17,7 +18,7 @@ def _within(queryset, field, node):
     return queryset.filter(**{f"{field}__in": Organization.objects.filter(path__startswith=node.path)})
 
 
-class StyledFilterSet(django_filters.FilterSet):
+class StyledFilterSet(VisibleFilterSet):
     """Bootstrap classes on the form the pages render (the API ignores the form)."""
 
     @property
@@ -71,7 +72,7 @@ class TaskFilter(StyledFilterSet):
         return late if value else queryset.exclude(pk__in=late.values("pk"))
 
 
-class WarningFilter(django_filters.FilterSet):
+class WarningFilter(VisibleFilterSet):
     kind = django_filters.ChoiceFilter(choices=WarningKind.choices, label=_("kind"))
     open = django_filters.BooleanFilter(field_name="closed_at", lookup_expr="isnull", label=_("open"))
     lead_org = django_filters.ModelChoiceFilter(

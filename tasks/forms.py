@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Organization, Plan
+from portfolio.visibility import scope_choice_fields
 from tasks.models import ASSIGNMENT_FIELDS, BlankDeadline, Notice, ProgressReport, Task
 
 
@@ -64,11 +65,12 @@ class TaskForm(BootstrapMixin, forms.ModelForm):
             "projects": forms.SelectMultiple(attrs={"size": 4}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         active = Organization.objects.filter(is_active=True)
         for name in ("lead_org", "co_lead_orgs", "partner_orgs"):
             self.fields[name].queryset = active
+        scope_choice_fields(self, user)
         if self.instance.pk:
             self.fields["partner_names_text"].initial = "\n".join(self.instance.partner_names)
 

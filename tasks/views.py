@@ -150,7 +150,7 @@ def task_action(request, pk, action):
 def task_form(request, pk=None):
     _require(request.user, ("manager", "supervisor"))
     task = _visible_task(request, pk) if pk else None
-    form = forms.TaskForm(request.POST or None, instance=task)
+    form = forms.TaskForm(request.POST or None, instance=task, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         m2m = {name: data.pop(name) for name in services.TASK_M2M}

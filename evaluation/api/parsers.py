@@ -5,11 +5,11 @@ DRF's JSONParser reads ``request.body``, which Django caps at DATA_UPLOAD_MAX_ME
 operating-data endpoints use this parser, so the global cap stays where it is.
 """
 
-import json
-
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
+
+from portfolio.api.parsers import loads
 
 BULK_MAX_BYTES = 64 * 1024 * 1024  # comfortably above 200,000 rows (ingest.MAX_ROWS)
 
@@ -24,6 +24,7 @@ class BulkJSONParser(BaseParser):
                 _("The request is larger than %(mb)d MB; split the data.") % {"mb": BULK_MAX_BYTES // 2**20}
             )
         try:
-            return json.loads(raw.decode(parser_context.get("encoding", "utf-8") if parser_context else "utf-8"))
-        except (ValueError, UnicodeDecodeError) as error:
+            text = raw.decode(parser_context.get("encoding", "utf-8") if parser_context else "utf-8")
+        except UnicodeDecodeError as error:
             raise ParseError(_("The JSON is malformed: %(error)s") % {"error": error}) from None
+        return loads(text)

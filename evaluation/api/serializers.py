@@ -15,10 +15,11 @@ from evaluation.models import (
     Ticket,
 )
 from evaluation.models.indicators import EDITABLE_FIELDS
-from portfolio.api.serializers import CleanModelSerializer
+from portfolio.api.serializers import CleanModelSerializer, VisibleModelSerializer, VisiblePrimaryKeyRelatedField
+from projects.models import Project
 
 
-class IndicatorTargetSerializer(serializers.ModelSerializer):
+class IndicatorTargetSerializer(VisibleModelSerializer):
     class Meta:
         model = IndicatorTarget
         fields = ["tier", "baseline_value", "target_value"]
@@ -111,7 +112,7 @@ class UploadSerializer(serializers.Serializer):
     skip_bad_rows = serializers.BooleanField(default=False)
 
 
-class RectificationSerializer(serializers.ModelSerializer):
+class RectificationSerializer(VisibleModelSerializer):
     project_code = serializers.CharField(source="project.code", read_only=True)
     project_name = serializers.CharField(source="project.name", read_only=True)
     org_name = serializers.CharField(source="org.name", read_only=True)
@@ -149,7 +150,7 @@ class ReplySerializer(serializers.Serializer):
     reply = serializers.CharField(max_length=5000)
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(VisibleModelSerializer):
     project_code = serializers.CharField(source="project.code", read_only=True)
     project_name = serializers.CharField(source="project.name", read_only=True)
     owner_org = serializers.IntegerField(source="project.owner_org_id", read_only=True)
@@ -181,7 +182,9 @@ class EvaluationSerializer(serializers.ModelSerializer):
 
 class RecomputeSerializer(serializers.Serializer):
     period = serializers.IntegerField(min_value=2000, max_value=2100)
-    project = serializers.IntegerField(required=False, help_text=_("Only this project."))
+    project = VisiblePrimaryKeyRelatedField(
+        queryset=Project.objects.all(), required=False, help_text=_("Only this project.")
+    )
 
 
 class EvaluationRunSerializer(serializers.Serializer):
@@ -192,7 +195,7 @@ class EvaluationRunSerializer(serializers.Serializer):
     unchanged = serializers.IntegerField()
 
 
-class BudgetRequestSerializer(serializers.ModelSerializer):
+class BudgetRequestSerializer(VisibleModelSerializer):
     project_code = serializers.CharField(source="project.code", read_only=True)
     project_name = serializers.CharField(source="project.name", read_only=True)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0))

@@ -195,7 +195,7 @@ class EvaluationViewSet(ScopedReadOnlyViewSet):
         form = serializers.RecomputeSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         project = form.validated_data.get("project")
-        run = services.evaluate_period(form.validated_data["period"], project_ids=[project] if project else None)
+        run = services.evaluate_period(form.validated_data["period"], project_ids=[project.pk] if project else None)
         return Response(run.as_dict())
 
 

@@ -2,8 +2,9 @@
 
 Domain code raises portfolio.workflow errors (or Django's ValidationError) and never imports DRF;
 this handler maps them: not allowed from the current state → 409 naming the state and the allowed
-actions; not this user's to take → 403; missing input → 400 with messages per field. Messages are
-in the caller's language (LocaleMiddleware reads Accept-Language; Chinese by default).
+actions; not this user's to take → 403; missing input → 400 with messages per field; a delete
+that other records still refer to → 409 naming their kinds and counts. Messages are in the
+caller's language (LocaleMiddleware reads Accept-Language; Chinese by default).
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,6 +13,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portfolio.references import REFUSED_DELETES, referrers, refused_delete_message
 from portfolio.signin import SignInThrottled
 from portfolio.workflow import ActionNotPermitted, InvalidTransition, RequirementsNotMet
 
@@ -35,6 +37,11 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, REFUSED_DELETES):
+        return Response(
+            {"detail": refused_delete_message(exc), "code": "protected", "referenced_by": referrers(exc)},
+            status=status.HTTP_409_CONFLICT,
+        )
     if isinstance(exc, SignInThrottled):
         return Response(
             {

@@ -16,9 +16,28 @@ from portfolio.models import (
     Scenario,
     User,
 )
+from portfolio.visibility import visible
 
 
-class CleanModelSerializer(serializers.ModelSerializer):
+class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related id the caller may see; any other is "does not exist", like an id never used.
+
+    The browsable API's drop-downs list the same rows. Without a request in the context nothing
+    of an organization's rows is accepted (fail closed).
+    """
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return visible(super().get_queryset(), getattr(request, "user", None))
+
+
+class VisibleModelSerializer(serializers.ModelSerializer):
+    """The base of every ModelSerializer: its related fields are ``VisiblePrimaryKeyRelatedField``."""
+
+    serializer_related_field = VisiblePrimaryKeyRelatedField
+
+
+class CleanModelSerializer(VisibleModelSerializer):
     """Runs the model's ``clean()`` on the would-be instance, so a rule written once on the model
     holds for the API as it does for forms and the admin."""
 
@@ -123,7 +142,7 @@ class UserSerializer(CleanModelSerializer):
         return instance
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(VisibleModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True, default=None)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
 
@@ -142,19 +161,19 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
 
 
-class DomainSerializer(serializers.ModelSerializer):
+class DomainSerializer(VisibleModelSerializer):
     class Meta:
         model = Domain
         fields = ["id", "code", "name", "short_name", "description", "order"]
 
 
-class PlanGoalSerializer(serializers.ModelSerializer):
+class PlanGoalSerializer(VisibleModelSerializer):
     class Meta:
         model = PlanGoal
         fields = ["id", "domain", "title", "target", "order"]
 
 
-class ScenarioSerializer(serializers.ModelSerializer):
+class ScenarioSerializer(VisibleModelSerializer):
     lead_org_name = serializers.CharField(source="lead_org.name", read_only=True, default=None)
 
     class Meta:

@@ -1,5 +1,7 @@
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework import status
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ValidationError
@@ -29,6 +31,14 @@ class TokenView(APIView):
             raise ValidationError({"non_field_errors": [_("The username or password is incorrect.")]})
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key}, status=status.HTTP_200_OK)
+
+
+class DocsView(SpectacularSwaggerView):
+    """The interactive docs. Its only renderer is a template, which has nothing to show for
+    ``OPTIONS``: that answer is the description in JSON, as every other endpoint's."""
+
+    def options(self, request, *args, **kwargs):
+        return JsonResponse({"name": "API docs", "renders": ["text/html"]}, headers={"Allow": "GET, HEAD, OPTIONS"})
 
 
 class MeView(APIView):

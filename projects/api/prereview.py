@@ -13,9 +13,10 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from portfolio.api.serializers import VisibleModelSerializer, VisiblePrimaryKeyRelatedField
 from portfolio.api.viewsets import ScopedModelViewSet
 from portfolio.models import Role, User
-from projects.api.serializers import VisibleProjectFieldMixin
+from portfolio.visibility import VisibleFilterSet
 from projects.filters import OrderingFilter
 from projects.models import Project
 from projects.prereview import facts, selectors, services
@@ -41,7 +42,7 @@ class ConditionSerializer(serializers.Serializer):
     text = serializers.CharField(read_only=True, help_text="The condition in words.")
 
 
-class RuleVersionSerializer(serializers.ModelSerializer):
+class RuleVersionSerializer(VisibleModelSerializer):
     criterion_label = serializers.CharField(source="get_criterion_display", read_only=True)
     created_by_name = serializers.CharField(source="created_by.name", read_only=True, default=None)
     conditions = serializers.SerializerMethodField()
@@ -117,7 +118,7 @@ class FactSerializer(serializers.Serializer):
     choices = serializers.ListField(child=serializers.DictField())
 
 
-class ReviewRuleFilter(django_filters.FilterSet):
+class ReviewRuleFilter(VisibleFilterSet):
     criterion = django_filters.ChoiceFilter(
         choices=Criterion.choices, method="filter_current", label=gettext_lazy("Criterion")
     )
@@ -186,7 +187,7 @@ class ReviewRuleViewSet(ScopedModelViewSet):
         summary="The fields and derived facts a rule may test, with their operators and values.",
         responses={200: FactSerializer(many=True)},
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)  # the whole catalogue, a plain list
     def facts(self, request):
         return Response(facts.catalogue())
 
@@ -202,7 +203,7 @@ def _scores_field():
     )
 
 
-class ExpertReviewSerializer(serializers.ModelSerializer):
+class ExpertReviewSerializer(VisibleModelSerializer):
     project_code = serializers.CharField(source="project.code", read_only=True)
     project_name = serializers.CharField(source="project.name", read_only=True)
     reviewer_name = serializers.CharField(source="reviewer.name", read_only=True)
@@ -241,9 +242,9 @@ class ExpertReviewSerializer(serializers.ModelSerializer):
         extra_kwargs = {"opinion": {"required": False}, "comment": {"required": False}}
 
 
-class AssignSerializer(VisibleProjectFieldMixin, serializers.Serializer):
-    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none(), label=gettext_lazy("project"))
-    reviewer = serializers.PrimaryKeyRelatedField(
+class AssignSerializer(serializers.Serializer):
+    project = VisiblePrimaryKeyRelatedField(queryset=Project.objects.all(), label=gettext_lazy("project"))
+    reviewer = VisiblePrimaryKeyRelatedField(
         queryset=User.objects.filter(role=Role.REVIEWER), label=gettext_lazy("reviewer")
     )
 
@@ -254,7 +255,7 @@ class ReviewInputSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=services.COMMENT_MAX_LENGTH)
 
 
-class ExpertReviewFilter(django_filters.FilterSet):
+class ExpertReviewFilter(VisibleFilterSet):
     search = django_filters.CharFilter(method="filter_search", label=gettext_lazy("Search"), max_length=100)
     ordering = OrderingFilter(
         fields=(("assigned_at", "assigned_at"), ("submitted_at", "submitted_at")),
@@ -404,7 +405,7 @@ class PrereviewReportSerializer(serializers.Serializer):
 
 
 class OverrideInputSerializer(serializers.Serializer):
-    rule = serializers.PrimaryKeyRelatedField(queryset=ReviewRule.objects.all(), label=gettext_lazy("rule"))
+    rule = VisiblePrimaryKeyRelatedField(queryset=ReviewRule.objects.all(), label=gettext_lazy("rule"))
     reason = serializers.CharField(label=gettext_lazy("reason"), allow_blank=True)
 
 

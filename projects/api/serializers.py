@@ -3,8 +3,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portfolio.api.serializers import CleanModelSerializer
-from portfolio.models import InformationSystem, Organization
+from portfolio.api.serializers import CleanModelSerializer, VisibleModelSerializer, VisiblePrimaryKeyRelatedField
+from portfolio.models import Organization
 from projects.lifecycle import Action
 from projects.models import MAX_MONEY, Attachment, GateRecord, Milestone, Project, TransitionRecord
 from projects.permissions import allowed_actions
@@ -58,11 +58,10 @@ class ProjectSerializer(CleanModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            # Only what the user may link: its own organizations, its own and the shared systems.
-            fields["systems"].child_relation.queryset = InformationSystem.objects.visible_to(user)
-            if not user.sees_whole_region and user.organization_id:
-                fields["owner_org"].queryset = Organization.objects.subtree(user.organization)
+        # An owner files a proposal for its own organizations only (the systems it may link, its
+        # own and the shared ones, are what it may see: VisiblePrimaryKeyRelatedField).
+        if user is not None and user.is_authenticated and not user.sees_whole_region and user.organization_id:
+            fields["owner_org"].queryset = Organization.objects.subtree(user.organization)
         if self.instance is not None and not isinstance(self.instance, list | tuple):
             fields["owner_org"].read_only = True  # a proposal stays with the organization that drafted it
         return fields
@@ -103,7 +102,7 @@ class ApproveInputSerializer(TransitionInputSerializer):
     )
 
 
-class TransitionRecordSerializer(serializers.ModelSerializer):
+class TransitionRecordSerializer(VisibleModelSerializer):
     action_label = serializers.CharField(source="get_action_display", read_only=True)
     from_stage_label = serializers.CharField(source="get_from_stage_display", read_only=True)
     to_stage_label = serializers.CharField(source="get_to_stage_display", read_only=True)
@@ -142,18 +141,7 @@ class EditSerializer(serializers.Serializer):
     changes = FieldChangeSerializer(many=True)
 
 
-class VisibleProjectFieldMixin:
-    """``project`` names only a project the caller may see (any other id is "does not exist")."""
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["project"].queryset = Project.objects.visible_to(request.user)
-        return fields
-
-
-class MilestoneSerializer(VisibleProjectFieldMixin, CleanModelSerializer):
+class MilestoneSerializer(CleanModelSerializer):
     settled = serializers.BooleanField(read_only=True)
     is_late = serializers.BooleanField(read_only=True)
 
@@ -180,7 +168,7 @@ class MilestoneSerializer(VisibleProjectFieldMixin, CleanModelSerializer):
         return fields
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(VisibleModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     uploaded_by_name = serializers.CharField(source="uploaded_by.name", read_only=True)
     download_url = serializers.SerializerMethodField()
@@ -210,13 +198,13 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class AttachmentUploadSerializer(VisibleProjectFieldMixin, serializers.Serializer):
-    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none(), label=_("project"))
+class AttachmentUploadSerializer(serializers.Serializer):
+    project = VisiblePrimaryKeyRelatedField(queryset=Project.objects.all(), label=_("project"))
     kind = serializers.ChoiceField(choices=Attachment.Kind.choices, label=_("kind"))
     file = serializers.FileField(label=_("file"), allow_empty_file=True, use_url=False)
 
 
-class GateRecordSerializer(serializers.ModelSerializer):
+class GateRecordSerializer(VisibleModelSerializer):
     gate_label = serializers.CharField(source="get_gate_display", read_only=True)
     decided_by_name = serializers.CharField(source="decided_by.name", read_only=True)
 

@@ -2,7 +2,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portfolio.api.serializers import CleanModelSerializer
+from portfolio.api.serializers import CleanModelSerializer, VisibleModelSerializer
 from tasks.lifecycle import Action, Light, NoticeStatus, Status, WarningKind
 from tasks.models import (
     ASSIGNMENT_FIELDS,
@@ -16,7 +16,7 @@ from tasks.models import (
 )
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(VisibleModelSerializer):
     plan_name = serializers.CharField(source="plan.name", read_only=True)
     domain_name = serializers.CharField(source="domain.name", read_only=True, default=None)
     lead_org_name = serializers.CharField(source="lead_org.name", read_only=True)
@@ -129,7 +129,7 @@ class FinishSerializer(ActionSerializer):
     files = serializers.ListField(child=serializers.FileField(), required=False, help_text="Evidence files.")
 
 
-class TransitionSerializer(serializers.ModelSerializer):
+class TransitionSerializer(VisibleModelSerializer):
     by = serializers.CharField(source="by.username", read_only=True, default=None)
     by_name = serializers.CharField(source="by.name", read_only=True, default=None)
 
@@ -138,7 +138,7 @@ class TransitionSerializer(serializers.ModelSerializer):
         fields = ["action", "from_status", "to_status", "by", "by_name", "at", "comment"]
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(VisibleModelSerializer):
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -157,7 +157,7 @@ class ProgressReportRevisionSerializer(serializers.ModelSerializer):
         fields = ["text", "percent", "reason", "by", "reported_at", "replaced_at"]
 
 
-class ProgressReportSerializer(serializers.ModelSerializer):
+class ProgressReportSerializer(VisibleModelSerializer):
     org_name = serializers.CharField(source="org.name", read_only=True)
     revisions = ProgressReportRevisionSerializer(many=True, read_only=True)
     by = serializers.CharField(source="by.username", read_only=True)
@@ -202,7 +202,7 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class WarningSerializer(serializers.ModelSerializer):
+class WarningSerializer(VisibleModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     task_code = serializers.CharField(source="task.code", read_only=True)
 
@@ -211,7 +211,7 @@ class WarningSerializer(serializers.ModelSerializer):
         fields = ["id", "task", "task_code", "kind", "kind_label", "opened_at", "closed_at"]
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(VisibleModelSerializer):
     number = serializers.CharField(read_only=True, help_text="督办〔YYYY〕N号, unique per year.")
     status = serializers.ChoiceField(choices=NoticeStatus.choices, read_only=True)
     task_code = serializers.CharField(source="task.code", read_only=True)

@@ -5,10 +5,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rules.contrib.rest_framework import AutoPermissionViewSetMixin
 
+from portfolio.api.parsers import JSONParser
 from portfolio.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from portfolio.uploads import refused_upload_message
 from tasks import selectors, services

@@ -211,7 +211,11 @@ def test_a_request_is_filed_by_the_owner_for_its_own_project_in_operation(
     body["amount"] = "130000.00"
     assert api.as_(owner).post("/api/v1/budget-requests/", body).status_code == 201  # an update, not a duplicate
     assert BudgetRequest.objects.get().amount == Decimal("130000.00")
-    assert api.as_(owner).post("/api/v1/budget-requests/", {**body, "project": health_project.pk}).status_code == 404
+    # Another bureau's project is refused as an id that does not exist (no existence oracle).
+    foreign = api.as_(owner).post("/api/v1/budget-requests/", {**body, "project": health_project.pk})
+    missing = api.as_(owner).post("/api/v1/budget-requests/", {**body, "project": 999999})
+    assert foreign.status_code == missing.status_code == 400
+    assert foreign.json() == {"project": [f"无效主键 “{health_project.pk}” － 对象不存在。"]}
     assert api.as_(owner).post("/api/v1/budget-requests/", {**body, "amount": "-5"}).status_code == 400
 
 

@@ -89,4 +89,7 @@ def test_owners_see_only_their_own_outcomes(api, owner, transport_project, healt
     listed = api.as_(owner).get("/api/v1/evaluations/").json()
     assert [row["project"] for row in listed["results"]] == [transport_project.pk]
     assert api.as_(owner).get(f"/api/v1/evaluations/{theirs.pk}/").status_code == 404
-    assert api.as_(owner).get(f"/api/v1/ratings/?project={health_project.pk}").json()["count"] == 0
+    # Another bureau's project in a filter answers as a project that does not exist.
+    foreign = api.as_(owner).get(f"/api/v1/ratings/?project={health_project.pk}")
+    missing = api.as_(owner).get("/api/v1/ratings/?project=999999")
+    assert foreign.status_code == missing.status_code == 400 and foreign.json() == missing.json()
