@@ -10,7 +10,7 @@ from decimal import Decimal
 from constance import config
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import CharField, ProtectedError, Count, DateField, DateTimeField, Max, Min, Value
+from django.db.models import CharField, Count, DateField, DateTimeField, Max, Min, ProtectedError, Value
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
