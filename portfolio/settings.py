@@ -166,6 +166,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 UPLOAD_MAX_BYTES = env.integer("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# What an uploaded .xlsx may unpack to, read from its zip directory before anything is inflated
+# (decompression bombs; portfolio/spreadsheets.py has the other limits).
+SPREADSHEET_MAX_INFLATED_BYTES = env.integer("SPREADSHEET_MAX_INFLATED_BYTES", 256 * 1024 * 1024, minimum=1024 * 1024)
 FILE_UPLOAD_HANDLERS = [
     "portfolio.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -25,6 +25,7 @@ from datetime import date, datetime
 from django.utils.translation import gettext as _
 
 from portfolio.models import Domain, Organization, Plan
+from portfolio.spreadsheets import Limits, SpreadsheetRefused, open_workbook
 
 CFB_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")  # an OLE container: an encrypted .xlsx or an old .xls
 ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
@@ -154,9 +155,11 @@ class ImportPlan:
 
 
 # --- 1. The workbook ---------------------------------------------------------------------------
-def read_workbook(data: bytes) -> list[SheetRow]:
-    import openpyxl
+# A plan's task list is some hundreds of rows; the bound leaves ample room and keeps a bomb small.
+SHEET_LIMITS = Limits(max_rows=20_000, max_columns=60)
 
+
+def read_workbook(data: bytes) -> list[SheetRow]:
     if not data:
         raise ImportFileError(_("The file is empty."))
     if data.startswith(CFB_SIGNATURE):
@@ -170,13 +173,18 @@ def read_workbook(data: bytes) -> list[SheetRow]:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ImportFileError(_("The file is not an Excel workbook (.xlsx)."))
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged or foreign zip
-        raise ImportFileError(_("The file cannot be read as an Excel workbook (.xlsx); it may be damaged.")) from None
-    if all(sheet.max_row <= 1 and sheet["A1"].value is None for sheet in workbook.worksheets):
+        # Streamed and bounded (decompression bombs): rows of values, merged cells filled in.
+        with open_workbook(data, limits=SHEET_LIMITS) as workbook:
+            grids = [
+                [list(row) for row in workbook.rows(index, fill_merged=True)]
+                for index in range(len(workbook.sheet_names))
+            ]
+    except SpreadsheetRefused as error:
+        raise ImportFileError(str(error)) from None
+    if not any(any(value is not None for value in row) for grid in grids for row in grid):
         raise ImportFileError(_("The workbook is empty: it has no rows."))
-    for sheet in workbook.worksheets:
-        rows = _read_sheet(sheet)
+    for grid in grids:
+        rows = _read_sheet(grid)
         if rows is not None:
             if not rows:
                 raise ImportFileError(_("The sheet has a header row but no task rows."))
@@ -194,16 +202,8 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _read_sheet(sheet) -> list[SheetRow] | None:
-    merged = {}
-    for cells in sheet.merged_cells.ranges:
-        value = sheet.cell(cells.min_row, cells.min_col).value
-        for r in range(cells.min_row, cells.max_row + 1):
-            for c in range(cells.min_col, cells.max_col + 1):
-                merged[(r, c)] = value
-    grid = []
-    for r, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        grid.append([merged.get((r, c), value) for c, value in enumerate(row, start=1)])
+def _read_sheet(grid: list[list]) -> list[SheetRow] | None:
+    """The task rows of one sheet (its rows of values from row 1, merged cells filled in)."""
     columns, header_row = None, 0
     for r, values in enumerate(grid[:20], start=1):
         found = _header_columns(values)
