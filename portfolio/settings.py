@@ -129,6 +129,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_MAX_FAILURES = env.integer("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_MAX_FAILURES_PER_ADDRESS = env.integer("LOGIN_MAX_FAILURES_PER_ADDRESS", 50, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env.integer("LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
+# Reverse proxies in front of gunicorn that append the client to X-Forwarded-For (portfolio/signin.py
+# reads the client's address from there only when this is set; one with BEHIND_TLS_PROXY).
+TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 1 if env.boolean("BEHIND_TLS_PROXY", False) else 0, minimum=0)
+# API tokens (POST /api/v1/auth/token/) last this long, and end with a password change.
+API_TOKEN_DAYS = env.integer("API_TOKEN_DAYS", 30, minimum=1)
 SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
@@ -186,7 +191,7 @@ SITE_URL = env.url("SITE_URL", "http://127.0.0.1:8000", {"http", "https"}).rstri
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes an unauthenticated call a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "portfolio.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
