@@ -498,18 +498,19 @@ def save_budget_request(
             )
             if not created:
                 if not replace:
-                    raise Conflict(
-                        _("This project already has a budget request for %(year)d: change that one instead.")
-                        % {"year": year}
-                    )
+                    raise _already_filed(year)
                 _refuse_if_decided(request)
                 request.amount, request.note = amount, note
                 request.save(update_fields=["amount", "note", "updated_at"])
     except IntegrityError:  # a simultaneous first request won the unique (project, year)
-        raise Conflict(
-            _("This project already has a budget request for %(year)d: change that one instead.") % {"year": year}
-        ) from None
+        raise _already_filed(year) from None
     return request
+
+
+def _already_filed(year: int) -> Conflict:
+    return Conflict(
+        _("This project already has a budget request for %(year)d: change that one instead.") % {"year": year}
+    )
 
 
 def withdraw_budget_request(request: BudgetRequest, *, by) -> None:

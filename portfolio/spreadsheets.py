@@ -85,7 +85,7 @@ class _Scanner:
     def __init__(self, name: str, limits: Limits):
         self.name, self.limits = name, limits
         self.elements = self.rows = self.last_row = self.columns = self.strings = self.text = 0
-        self.cells_in_row = 0
+        self.cells_in_row = self.merged_area = 0
         self.is_sheet = self.is_strings = False
         self.merged = []
         # No namespace processing (a third faster): a prefixed name "x:row" is cut at its colon.
@@ -160,7 +160,14 @@ class _Scanner:
         first_col, first_row = column_index(match.group(1)), int(match.group(2))
         last_col = column_index(match.group(3)) if match.group(3) else first_col
         last_row = int(match.group(4)) if match.group(4) else first_row
-        if last_row > self.limits.max_rows or last_col > self.limits.max_columns:
+        self.merged_area += (last_row - first_row + 1) * (last_col - first_col + 1)
+        # Ranges that overlap (Excel never writes them) could make filling them cost more than the
+        # sheet has cells: the ranges together may cover the sheet's area once, no more.
+        if (
+            last_row > self.limits.max_rows
+            or last_col > self.limits.max_columns
+            or self.merged_area > self.limits.max_rows * self.limits.max_columns
+        ):
             raise SpreadsheetRefused(_("A merged range lies outside the rows and columns a sheet may hold."))
         self.merged.append((first_row, first_col, last_row, last_col))
 
@@ -188,8 +195,9 @@ def _scan_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits
     """Stream one part through the scanner; None for a part that is not XML (images, .bin)."""
     with archive.open(member) as stream:
         first = stream.read(CHUNK)
-        if not first.lstrip().startswith(_XML_STARTS):
-            return None  # not XML: openpyxl cannot parse it as a sheet either
+        start = first.lstrip()
+        if start and not start.startswith(_XML_STARTS):
+            return None  # not XML (an image, a .bin): openpyxl cannot parse it as a sheet either
         scanner = _Scanner(member.filename, limits)
         chunk = first
         while chunk:
@@ -217,20 +225,21 @@ class Workbook:
         scan = self._sheets.get(sheet._worksheet_path.lstrip("/")) or SheetScan(merged=[])
         if scan.rows == 0 or scan.columns == 0:
             return
-        merged = scan.merged if fill_merged else []
-        values = {}  # (min_row, min_col) → the range's value, once its first row is read
+        waiting = sorted(scan.merged, reverse=True) if fill_merged else []  # by first row, last first
+        active = []  # [(last_row, first_col, last_col, value)]: ranges that cover the current row
         cells = sheet.iter_rows(min_row=1, min_col=1, max_row=scan.rows, max_col=scan.columns, values_only=True)
-        for number, row in enumerate(_guarded(cells), start=1):
-            if merged:
-                row = list(row)
-                for first_row, first_col, last_row, last_col in merged:
-                    if first_row <= number <= last_row:
-                        if number == first_row:
-                            values[(first_row, first_col)] = row[first_col - 1]
-                        for column in range(first_col, last_col + 1):
-                            row[column - 1] = values.get((first_row, first_col))
-                row = tuple(row)
-            yield row
+        for number, row in enumerate(_padded(_guarded(cells), scan), start=1):
+            if not (waiting or active):
+                yield row
+                continue
+            row = list(row)
+            active = [entry for entry in active if entry[0] >= number]
+            while waiting and waiting[-1][0] == number:
+                _first_row, first_col, last_row, last_col = waiting.pop()
+                active.append((last_row, first_col, last_col, row[first_col - 1]))  # its top-left value
+            for _last_row, first_col, last_col, value in active:
+                row[first_col - 1 : last_col] = [value] * (last_col - first_col + 1)
+            yield tuple(row)
 
     def close(self) -> None:
         self._book.close()
@@ -242,12 +251,28 @@ class Workbook:
         self.close()
 
 
+def _padded(rows: Iterator, scan: SheetScan) -> Iterator:
+    """The rows, then empty ones down to the scanned extent (read-only mode stops at the last row
+    with a cell; a merged range may reach further)."""
+    count = 0
+    for row in rows:
+        count += 1
+        yield row
+    empty = (None,) * scan.columns
+    for _number in range(count, scan.rows):
+        yield empty
+
+
+def _unreadable() -> SpreadsheetRefused:
+    return SpreadsheetRefused(_("The workbook cannot be read; save it again as .xlsx and retry."))
+
+
 def _guarded(rows: Iterator) -> Iterator:
     """openpyxl's rows, its errors on a damaged sheet (a bad number, a bad style) made ours."""
     try:
         yield from rows
     except Exception:
-        raise SpreadsheetRefused(_("The workbook cannot be read; save it again as .xlsx and retry.")) from None
+        raise _unreadable() from None
 
 
 def open_workbook(source, *, limits: Limits | None = None) -> Workbook:
@@ -283,4 +308,4 @@ def open_workbook(source, *, limits: Limits | None = None) -> Workbook:
         raise
     except Exception:  # a damaged zip (bad CRC, truncated), bad XML, or a part openpyxl cannot read
         archive.close()
-        raise SpreadsheetRefused(_("The workbook cannot be read; save it again as .xlsx and retry.")) from None
+        raise _unreadable() from None

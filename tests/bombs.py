@@ -95,6 +95,15 @@ def far_cell(path: Path, reference: bytes) -> Path:
     return _deflated(path, SHEET, [xml])
 
 
+def merged(path: Path, ranges: list[bytes]) -> Path:
+    """One cell and the given merged ranges (overlapping ones, which Excel never writes)."""
+    cells = b"".join(b'<mergeCell ref="%s"/>' % ref for ref in ranges)
+    xml = (
+        HEAD + b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData><mergeCells>%s</mergeCells></worksheet>'
+    )
+    return _deflated(path, SHEET, [xml % cells])
+
+
 def shared_strings(path: Path, count: int) -> Path:
     """``count`` tiny shared strings (openpyxl reads every one at load, even read-only)."""
     pieces = [

@@ -90,6 +90,14 @@ def test_shared_strings_are_counted_before_openpyxl_loads_them(bomb_dir):
     assert "1000000" in _refusal(path, Limits(max_ratio=10**6))
 
 
+def test_overlapping_merged_ranges_may_not_cover_more_than_the_sheet(bomb_dir):
+    limits = Limits(max_rows=10, max_columns=5)
+    with open_workbook(bombs.merged(bomb_dir / "merged-ok.xlsx", [b"A1:E10"]), limits=limits) as book:
+        assert list(book.rows(0, fill_merged=True)) == [(1,) * 5] * 10
+    path = bombs.merged(bomb_dir / "merged-overlap.xlsx", [b"A1:E10", b"A1:E10"])
+    assert "合并" in _refusal(path, limits)
+
+
 def test_a_cell_longer_than_excel_allows_is_refused(bomb_dir):
     assert "32767" in _refusal(bombs.long_text(bomb_dir / "text.xlsx", 40_000))
 
