@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.models import Filing, Indicator, Rating, Source
 from evaluation.models.budget import MAX_AMOUNT
+from portfolio.spreadsheets import Limits, SpreadsheetRefused, open_workbook
 
 MAX_ROWS = 200_000
 MAX_TEXT = 2000
@@ -480,14 +481,22 @@ def _csv_rows(data: bytes) -> Iterator[list]:
     return csv.reader(io.StringIO(text))
 
 
-def _xlsx_rows(uploaded) -> Iterator[tuple]:
-    from openpyxl import load_workbook
+# The header may sit below a title or two (``_records`` looks in the first ten rows).
+XLSX_LIMITS = Limits(max_rows=MAX_ROWS + 10, max_columns=60)
 
+
+def _xlsx_rows(uploaded) -> Iterator[tuple]:
+    """The first sheet's rows, read within fixed bounds of memory and time (portfolio.spreadsheets)."""
     try:
-        workbook = load_workbook(uploaded, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors for a damaged workbook
-        raise ValidationError(_("The workbook cannot be read; save it again as .xlsx and retry.")) from None
-    return workbook.worksheets[0].iter_rows(values_only=True)
+        workbook = open_workbook(uploaded, limits=XLSX_LIMITS)
+    except SpreadsheetRefused as error:
+        raise ValidationError(str(error)) from None
+    try:
+        yield from workbook.rows(0)
+    except SpreadsheetRefused as error:
+        raise ValidationError(str(error)) from None
+    finally:
+        workbook.close()
 
 
 def _records(table: Iterable, mapping: dict) -> tuple[int, list[dict]]:

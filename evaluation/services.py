@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from constance import config
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import CharField, Count, DateField, DateTimeField, Max, Min, Value
+from django.db import IntegrityError, connection, transaction
+from django.db.models import CharField, Count, DateField, DateTimeField, Max, Min, ProtectedError, Value
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -42,7 +42,7 @@ from evaluation.models.operations import POOR_RATING
 from evaluation.models.results import INPUT_COLUMNS
 from portfolio.models import Role, User
 from portfolio.notifications import notify
-from portfolio.workflow import ActionNotPermitted, InvalidTransition, RequirementsNotMet
+from portfolio.workflow import ActionNotPermitted, Conflict, InvalidTransition, RequirementsNotMet
 from projects.lifecycle import Stage
 from projects.models import Project
 
@@ -269,7 +269,14 @@ def evaluate_period(period: int, *, project_ids=None) -> EvaluationRun:
 
     Idempotent: a result is written only when its inputs or indicators differ from those of the
     stored one, so running it twice changes nothing and ``updated_at`` dates the last real change.
+    A period whose results a closed budget year rests on (the next year's) is not evaluated again:
+    Conflict.
     """
+    if year_closed(period + 1):
+        raise Conflict(
+            _("The %(year)d budget is closed and rests on the %(period)d evaluations: they are no longer recomputed.")
+            % {"year": period + 1, "period": period}
+        )
     if connection.vendor == "postgresql":
         return evaluate_in_database(period, project_ids=project_ids)
     return evaluate_in_python(period, project_ids=project_ids)
@@ -444,8 +451,36 @@ def save_indicator(indicator: Indicator, *, by, targets: list[dict] | None = Non
 # --- budget --------------------------------------------------------------------------------------
 
 
-def save_budget_request(project, *, year: int, amount: Decimal, note: str = "", by) -> BudgetRequest:
-    """File or change a project's requested operating budget for ``year``."""
+def year_closed(year: int) -> bool:
+    return BudgetPolicy.objects.filter(year=year, closed_at__isnull=False).exists()
+
+
+def _refuse_if_closed(year: int) -> None:
+    if year_closed(year):
+        raise Conflict(
+            _("The %(year)d budget is closed: its requests, policy and final amounts no longer change.")
+            % {"year": year}
+        )
+
+
+def _refuse_if_decided(request: BudgetRequest) -> None:
+    _refuse_if_closed(request.year)
+    if request.decided:
+        raise Conflict(
+            _(
+                "Finance has set the final amount of this request (%(amount)s yuan): it can no longer "
+                "be changed or withdrawn."
+            )
+            % {"amount": f"{request.final_amount:,.2f}"}
+        )
+
+
+def save_budget_request(
+    project, *, year: int, amount: Decimal, note: str = "", by, replace: bool = True
+) -> BudgetRequest:
+    """File a project's requested operating budget for ``year``, or (``replace``) change the one
+    filed. Without ``replace`` a second request for the same year is a Conflict, never an
+    overwrite; a request finance decided on, or of a closed year, is a Conflict either way."""
     errors = {}
     if project.stage != Stage.ACCEPTED:
         errors["project"] = _("Only projects accepted and in operation request an operating budget.")
@@ -455,14 +490,55 @@ def save_budget_request(project, *, year: int, amount: Decimal, note: str = "", 
         errors["amount"] = _("Amounts are in yuan with at most two decimals.")
     if errors:
         raise RequirementsNotMet(errors)
-    with transaction.atomic():
-        request, created = BudgetRequest.objects.select_for_update().get_or_create(
-            project=project, year=year, defaults={"amount": amount, "note": note, "created_by": by}
-        )
-        if not created:
-            request.amount, request.note = amount, note
-            request.save(update_fields=["amount", "note", "updated_at"])
+    try:
+        with transaction.atomic():
+            _refuse_if_closed(year)
+            request, created = BudgetRequest.objects.select_for_update().get_or_create(
+                project=project, year=year, defaults={"amount": amount, "note": note, "created_by": by}
+            )
+            if not created:
+                if not replace:
+                    raise _already_filed(year)
+                _refuse_if_decided(request)
+                request.amount, request.note = amount, note
+                request.save(update_fields=["amount", "note", "updated_at"])
+    except IntegrityError:  # a simultaneous first request won the unique (project, year)
+        raise _already_filed(year) from None
     return request
+
+
+def _already_filed(year: int) -> Conflict:
+    return Conflict(
+        _("This project already has a budget request for %(year)d: change that one instead.") % {"year": year}
+    )
+
+
+def withdraw_budget_request(request: BudgetRequest, *, by) -> None:
+    """The owner withdraws a request finance has not decided on (its adjustments, if finance has
+    touched it before, keep it: they are never deleted)."""
+    with transaction.atomic():
+        locked = BudgetRequest.objects.select_for_update().get(pk=request.pk)
+        _refuse_if_decided(locked)
+        try:
+            with transaction.atomic():
+                locked.delete()
+        except ProtectedError:
+            raise Conflict(
+                _("Finance has adjusted this request before: it is kept with its adjustments and cannot be withdrawn.")
+            ) from None
+
+
+def close_budget_year(year: int, *, by) -> BudgetPolicy:
+    """Finance closes (publishes) a year's budget: its policy, requests and final amounts, and the
+    evaluations of the year before, no longer change. Once; closing again is a Conflict."""
+    with transaction.atomic():
+        policy = BudgetPolicy.objects.select_for_update().filter(year=year).first() or BudgetPolicy(year=year)
+        if policy.closed_at is not None:
+            raise Conflict(_("The %(year)d budget is closed already.") % {"year": year})
+        policy.closed_at, policy.closed_by, policy.updated_by = timezone.now(), by, by
+        policy._history_user = by
+        policy.save()
+    return policy
 
 
 def parse_factors(factors) -> dict[str, Decimal]:
@@ -520,6 +596,7 @@ def set_policy(year: int, *, envelope, factors, by) -> BudgetPolicy:
     amount = parse_envelope(envelope)
     with transaction.atomic():
         policy = BudgetPolicy.objects.select_for_update().filter(year=year).first() or BudgetPolicy(year=year)
+        _refuse_if_closed(year)
         policy.envelope = amount
         policy.factor_a, policy.factor_b, policy.factor_c, policy.factor_d = (clean[g] for g in GRADES)
         policy.updated_by = by
@@ -548,6 +625,7 @@ def adjust_budget(request: BudgetRequest, *, final, justification: str, recommen
         )
     with transaction.atomic():
         locked = BudgetRequest.objects.select_for_update().get(pk=request.pk)
+        _refuse_if_closed(locked.year)
         BudgetAdjustment.objects.create(
             request=locked,
             recommended=recommended,

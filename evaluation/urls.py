@@ -18,6 +18,7 @@ urlpatterns = [
     path("budget/<int:year>/", views.budget_report, name="budget"),
     path("budget/<int:year>/simulate/", views.simulate, name="simulate"),
     path("budget/<int:year>/policy/", views.save_policy, name="save-policy"),
+    path("budget/<int:year>/close/", views.close_year, name="close-year"),
     path("budget/<int:year>/adjust/<int:project>/", views.adjust, name="adjust"),
     path("indicators/", views.indicators, name="indicators"),
     path("indicators/new/", views.edit_indicator, name="indicator-new"),

@@ -17,9 +17,18 @@ from evaluation import filters, selectors, services
 from evaluation.budget import Policy
 from evaluation.forms import AdjustForm, BudgetRequestForm, IndicatorForm, PolicyForm, ReplyForm, UploadForm
 from evaluation.ingest import field_label, read_sheet
-from evaluation.models import BudgetAdjustment, BudgetRequest, Evaluation, Filing, Indicator, Rating, Rectification
+from evaluation.models import (
+    BudgetAdjustment,
+    BudgetPolicy,
+    BudgetRequest,
+    Evaluation,
+    Filing,
+    Indicator,
+    Rating,
+    Rectification,
+)
 from portfolio.uploads import refused_upload_message
-from portfolio.workflow import ActionNotPermitted, InvalidTransition, RequirementsNotMet
+from portfolio.workflow import ActionNotPermitted, Conflict, InvalidTransition, RequirementsNotMet
 from projects.lifecycle import Stage
 from projects.models import Project
 
@@ -76,6 +85,10 @@ def outcomes(request):
 
 @login_required
 def project_outcomes(request, pk):
+    return _project_page(request, pk)
+
+
+def _project_page(request, pk, status=200):
     project = get_object_or_404(
         Project.objects.visible_to(request.user).select_related("owner_org__region", "domain"), pk=pk
     )
@@ -101,6 +114,7 @@ def project_outcomes(request, pk):
             "in_operation": project.stage == Stage.ACCEPTED,
             "units": selectors.indicator_units(),
         },
+        status=status,
     )
 
 
@@ -123,6 +137,9 @@ def request_budget(request, pk):
             messages.success(request, _("The budget request was saved."))
         except RequirementsNotMet as error:
             messages.error(request, str(error))
+        except Conflict as error:  # decided or closed: say so on the page itself, as a 409
+            messages.error(request, str(error))
+            return _project_page(request, pk, status=409)
     else:
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
     return redirect("evaluation:project", pk=project.pk)
@@ -256,7 +273,11 @@ def recompute(request):
         if period is None:
             messages.error(request, _("A period is a year between 2000 and this year."))
             return redirect("evaluation:evaluations")
-    run = services.evaluate_period(period)
+    try:
+        run = services.evaluate_period(period)
+    except Conflict as error:
+        messages.error(request, str(error))
+        return redirect(f"{reverse('evaluation:evaluations')}?period={period}")
     messages.success(
         request,
         _(
@@ -343,6 +364,7 @@ def budget_report(request, year):
             "query": query.urlencode(),
             "chart": _chart_data(report),
             "is_finance": is_finance,
+            "closed_at": BudgetPolicy.objects.filter(year=year).values_list("closed_at", flat=True).first(),
             "sees_all": request.user.sees_whole_region,
             "policy_form": policy_form,
             "years": range(next_budget_year() + 1, next_budget_year() - 4, -1),
@@ -398,7 +420,7 @@ def save_policy(request, year):
         try:
             services.set_policy(year, envelope=form.cleaned_data["envelope"], factors=form.factors(), by=request.user)
             messages.success(request, _("The budget policy for %(year)d was saved.") % {"year": year})
-        except RequirementsNotMet as error:
+        except (RequirementsNotMet, Conflict) as error:
             messages.error(request, str(error))
     else:
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
@@ -418,6 +440,7 @@ def adjust(request, year, project):
         request.POST or None,
         initial={"final": budget_request.final_amount, "justification": budget_request.justification},
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.adjust_budget(
@@ -431,6 +454,9 @@ def adjust(request, year, project):
             return redirect(
                 f"{reverse('evaluation:budget', kwargs={'year': year})}?search={budget_request.project.code}"
             )
+        except Conflict as error:
+            form.add_error(None, str(error))
+            status = 409
         except (RequirementsNotMet, ActionNotPermitted) as error:
             if isinstance(error, RequirementsNotMet):
                 _form_errors(form, error)
@@ -448,7 +474,21 @@ def adjust(request, year, project):
             "names": selectors.indicator_names(),
             "units": selectors.indicator_units(),
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def close_year(request, year):
+    """Finance closes (publishes) the year's budget; nothing of it changes afterwards."""
+    _finance_only(request)
+    try:
+        services.close_budget_year(year, by=request.user)
+        messages.success(request, _("The %(year)d budget is closed: it no longer changes.") % {"year": year})
+    except Conflict as error:
+        messages.error(request, str(error))
+    return redirect("evaluation:budget", year=year)
 
 
 # --- indicators ------------------------------------------------------------------------------------

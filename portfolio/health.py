@@ -5,6 +5,8 @@ work now, not whether an old pooled connection still happens to be open.
 """
 
 import os
+import threading
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -55,3 +57,20 @@ def check_broker() -> Check:
 
 def run_checks() -> list[Check]:
     return [check_database(), check_broker()]
+
+
+_last = {"at": float("-inf"), "up": False}
+_lock = threading.Lock()
+
+
+def is_up() -> bool:
+    """Up or down for the load balancer's probe, checked at most once per HEALTHZ_CACHE_SECONDS per
+    process: a flood of anonymous probes opens no more connections than one probe does."""
+    max_age = settings.HEALTHZ_CACHE_SECONDS
+    if time.monotonic() - _last["at"] < max_age:
+        return _last["up"]
+    with _lock:  # one check at a time; those that waited take its answer
+        if time.monotonic() - _last["at"] >= max_age:
+            _last["up"] = all(check.ok for check in run_checks())
+            _last["at"] = time.monotonic()
+        return _last["up"]

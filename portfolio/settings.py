@@ -9,6 +9,7 @@ broker in a local folder. Production sets ``DEBUG=false``, ``SECRET_KEY``, ``ALL
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -57,7 +58,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portfolio.headers.HealthProbeMiddleware",  # first: no HTTPS redirect, no host check (portfolio/headers.py)
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portfolio.headers.ThirdPartyStylesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -130,6 +134,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_MAX_FAILURES = env.integer("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_MAX_FAILURES_PER_ADDRESS = env.integer("LOGIN_MAX_FAILURES_PER_ADDRESS", 50, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env.integer("LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
+# Reverse proxies in front of gunicorn that append the client to X-Forwarded-For (portfolio/signin.py
+# reads the client's address from there only when this is set; one with BEHIND_TLS_PROXY).
+TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 1 if env.boolean("BEHIND_TLS_PROXY", False) else 0, minimum=0)
+# API tokens (POST /api/v1/auth/token/) last this long, and end with a password change.
+API_TOKEN_DAYS = env.integer("API_TOKEN_DAYS", 30, minimum=1)
 SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
@@ -167,6 +176,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 UPLOAD_MAX_BYTES = env.integer("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# What an uploaded .xlsx may unpack to, read from its zip directory before anything is inflated
+# (decompression bombs; portfolio/spreadsheets.py has the other limits).
+SPREADSHEET_MAX_INFLATED_BYTES = env.integer("SPREADSHEET_MAX_INFLATED_BYTES", 256 * 1024 * 1024, minimum=1024 * 1024)
 FILE_UPLOAD_HANDLERS = [
     "portfolio.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
@@ -184,7 +196,7 @@ SITE_URL = env.url("SITE_URL", "http://127.0.0.1:8000", {"http", "https"}).rstri
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes an unauthenticated call a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "portfolio.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -275,6 +287,8 @@ CELERY_BEAT_SCHEDULE = {
     "tasks-overdue-scan": {"task": "tasks.scan_overdue", "schedule": float(OVERDUE_SCAN_SECONDS)},
 }
 HEALTH_CHECK_TIMEOUT = env.integer("HEALTH_CHECK_TIMEOUT", 3, minimum=1)
+# /healthz checks the database and the broker at most this often per process (0: every probe).
+HEALTHZ_CACHE_SECONDS = env.integer("HEALTHZ_CACHE_SECONDS", 5, minimum=0)
 # Connections a whole period's evaluation is shared between on PostgreSQL (0: one per processor,
 # at most four).
 EVALUATION_WORKERS = env.integer("EVALUATION_WORKERS", 0, minimum=0)
@@ -304,6 +318,23 @@ CONSTANCE_CONFIG_FIELDSETS = (  # a tuple, not a dict: lazy titles cannot be dic
 DUPLICATE_CHECK: dict = {}
 
 # --- Security (production) ------------------------------------------------------------------
+# Content-Security-Policy (django-csp): the app serves all its own scripts, styles, fonts and
+# images, so every page is held to 'self' with no inline script and no eval; the admin, the
+# browsable API and Swagger UI also get inline styles (portfolio/headers.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

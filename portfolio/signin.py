@@ -1,12 +1,21 @@
 """Sign-in with a throttle that holds under concurrent attempts.
 
-Each attempt first *reserves* a place in the per-account and per-address counters with one atomic
-upsert, and only then checks the password. A read-then-write counter (or DRF's cache throttle
-alone) lets twenty simultaneous guesses all read "4 failures" and all get through; here the
-database hands out the numbers 1..20 and only the first LOGIN_MAX_FAILURES are checked at all.
+Each attempt first *reserves* a place in two counters with one atomic upsert each, and only then
+checks the password. A read-then-write counter (or DRF's cache throttle alone) lets twenty
+simultaneous guesses all read "4 failures" and all get through; here the database hands out the
+numbers 1..20 and only the first LOGIN_MAX_FAILURES are checked at all.
+
+The counters are per *account and address* (LOGIN_MAX_FAILURES) and per address
+(LOGIN_MAX_FAILURES_PER_ADDRESS), never per account alone: a per-account lock lets anyone lock a
+colleague out by typing wrong passwords for them, and the real user, from their own address, is
+not slowed by guesses from elsewhere. Against guessing from many addresses stands the password
+policy (portfolio/passwords.py). The address is the client's: behind TRUSTED_PROXY_COUNT reverse
+proxies it is read from X-Forwarded-For, counted from the right (the part the proxies wrote, not
+what the client sent); with none configured the header is ignored, as a client could forge it.
 """
 
 import datetime
+import ipaddress
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -54,14 +63,30 @@ def _reserve(key: str) -> tuple[int, timedelta]:
     return attempts, started + window - now
 
 
-def _client_address(request) -> str:
-    return (request.META.get("REMOTE_ADDR") or "unknown") if request is not None else "unknown"
+def client_address(request) -> str:
+    """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the entry of
+    X-Forwarded-For the outermost trusted proxy wrote."""
+    if request is None:
+        return "unknown"
+    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if not proxies:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(forwarded) < proxies:
+        return remote  # it did not come through all the proxies: only the connection is known
+    candidate = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
 def sign_in(request, username: str, password: str):
     """Return the user for these credentials, None if they are wrong; raise SignInThrottled."""
-    account_key = f"user:{(username or '').strip().lower()}"
-    address_key = f"addr:{_client_address(request)}"
+    address = client_address(request)
+    account_key = f"user:{(username or '').strip().lower()[:120]}|{address}"  # within the key's 200
+    address_key = f"addr:{address}"
     attempts, left = _reserve(account_key)
     address_attempts, address_left = _reserve(address_key)
     if attempts > settings.LOGIN_MAX_FAILURES:
@@ -70,8 +95,8 @@ def sign_in(request, username: str, password: str):
         raise SignInThrottled(retry_after=int(address_left.total_seconds()) + 1)
     user = authenticate(request, username=username, password=password)
     if user is not None:
-        # A success clears the account's failures and gives the address its place back, so one
-        # office behind a single NAT address is not locked out by its own colleagues.
+        # A success clears the account's failures from this address and gives the address its
+        # place back, so one office behind a single NAT address is not locked out by its own.
         LoginThrottle.objects.filter(key=account_key).delete()
         LoginThrottle.objects.filter(key=address_key, attempts__gt=0).update(attempts=F("attempts") - 1)
     return user

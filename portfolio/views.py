@@ -1,13 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portfolio import health
@@ -98,15 +96,6 @@ def health_page(request):
         "portfolio/health.html",
         {"checks": health.run_checks(), "heartbeats": Heartbeat.objects.order_by("name")},
     )
-
-
-@never_cache
-def healthz(request):
-    """200 when the database and the broker answer (each on a fresh connection), else 503."""
-    checks = health.run_checks()
-    ok = all(check.ok for check in checks)
-    body = {"status": "ok" if ok else "unavailable", **{c.name: "ok" if c.ok else c.detail for c in checks}}
-    return JsonResponse(body, status=200 if ok else 503)
 
 
 def favicon(request):

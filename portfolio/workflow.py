@@ -2,9 +2,10 @@
 
 Projects (申报 → 验收) and key tasks (交办 → 销号) each declare a small table of which action
 leads from which states to which state; this module answers "what may happen next" from that
-table and raises the three refusals the API maps to HTTP codes in one place
-(portfolio.api.exceptions): an action not allowed from the current state (409), an action this
-user may not take (403), and an action missing what it needs (400). Pure Python, no queries.
+table and raises the refusals the API maps to HTTP codes in one place
+(portfolio.api.exceptions): an action not allowed from the current state (409), a change to
+a write that conflicts with a record or a decision (409), an action this user may not take (403), and an action missing
+what it needs (400). Pure Python, no queries.
 """
 
 from collections.abc import Iterable, Mapping
@@ -52,6 +53,15 @@ class InvalidTransition(WorkflowError):
 
 class ActionNotPermitted(WorkflowError):
     """The user may see the object but may not take this action (HTTP 403)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class Conflict(WorkflowError):
+    """The write conflicts with what is recorded (HTTP 409): the record exists already, or a
+    decision rests on it (a final amount, a closed budget year), so it is no longer changed."""
 
     def __init__(self, message: str):
         super().__init__(message)

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portfolio.models import Domain, Organization, Plan, Region
+from portfolio.spreadsheets import Limits, SpreadsheetRefused, open_workbook
 from tasks.units import OrgMatcher, UnitMatch, normalize, parse_unit_text, split_names, top_level_brackets
 from tasks.units import is_unit_bracket as unit_bracket
 
@@ -157,9 +158,11 @@ class ImportPlan:
 
 
 # --- 1. The workbook ---------------------------------------------------------------------------
-def read_workbook(data: bytes) -> list[SheetRow]:
-    import openpyxl
+# A plan's task list is some hundreds of rows; the bound leaves ample room and keeps a bomb small.
+SHEET_LIMITS = Limits(max_rows=20_000, max_columns=60)
 
+
+def read_workbook(data: bytes) -> list[SheetRow]:
     if not data:
         raise ImportFileError(_("The file is empty."))
     if data.startswith(CFB_SIGNATURE):
@@ -173,13 +176,18 @@ def read_workbook(data: bytes) -> list[SheetRow]:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ImportFileError(_("The file is not an Excel workbook (.xlsx)."))
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged or foreign zip
-        raise ImportFileError(_("The file cannot be read as an Excel workbook (.xlsx); it may be damaged.")) from None
-    if all(sheet.max_row <= 1 and sheet["A1"].value is None for sheet in workbook.worksheets):
+        # Streamed and bounded (decompression bombs): rows of values.
+        with open_workbook(data, limits=SHEET_LIMITS) as workbook:
+            grids = [
+                [list(row) for row in workbook.rows(index)]
+                for index in range(len(workbook.sheet_names))
+            ]
+    except SpreadsheetRefused as error:
+        raise ImportFileError(str(error)) from None
+    if not any(any(value is not None for value in row) for grid in grids for row in grid):
         raise ImportFileError(_("The workbook is empty: it has no rows."))
-    for sheet in workbook.worksheets:
-        rows = _read_sheet(sheet)
+    for grid in grids:
+        rows = _read_sheet(grid)
         if rows is not None:
             if not rows:
                 raise ImportFileError(_("The sheet has a header row but no task rows."))
@@ -197,9 +205,9 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _read_sheet(sheet) -> list[SheetRow] | None:
-    """Rows from cell values only: no merged-cell ranges (a read-only reader has none)."""
-    grid = [list(values) for values in sheet.iter_rows(values_only=True)]
+def _read_sheet(grid: list[list]) -> list[SheetRow] | None:
+    """The task rows of one sheet, from cell values only (rows from row 1; a merged cell's value
+    stands in its first cell, as published sheets' title and section rows are read)."""
     columns, header_row = None, 0
     for r, values in enumerate(grid[:20], start=1):
         found = _header_columns(values)

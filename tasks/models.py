@@ -166,7 +166,8 @@ class Task(RulesModel):
 class TaskTransition(models.Model):
     """One step of the cycle: who, when, from, to, and why. Never edited."""
 
-    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="transitions")
+    # PROTECT: a task's history is never deleted with it (a task with a history is not deleted).
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.PROTECT, related_name="transitions")
     action = models.CharField(_("action"), max_length=15, choices=Action.choices)
     from_status = models.CharField(_("from"), max_length=15, choices=Status.choices)
     to_status = models.CharField(_("to"), max_length=15, choices=Status.choices)
@@ -393,7 +394,7 @@ class Notice(RulesModel):
 class NoticeEvent(models.Model):
     """One step of a notice: issued, replied, closed (销号) or escalated."""
 
-    notice = models.ForeignKey(Notice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="events")
+    notice = models.ForeignKey(Notice, verbose_name=_("notice"), on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=10, choices=NoticeAction.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("at"), default=timezone.now)

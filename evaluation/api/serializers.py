@@ -217,7 +217,7 @@ class BudgetRequestSerializer(VisibleModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["final_amount", "justification", "created_by", "created_at", "updated_at"]
-        validators = []  # (project, year) is an upsert in the service, not a uniqueness error
+        validators = []  # a second (project, year) is the service's 409, not a field error
 
 
 # --- the budget report -------------------------------------------------------------------------
@@ -244,6 +244,7 @@ class PolicyReadSerializer(serializers.Serializer):
     saved = serializers.BooleanField()
     updated_by = serializers.CharField(allow_null=True)
     updated_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True, help_text=_("When finance closed the year; null: open."))
 
 
 class AdjustSerializer(serializers.Serializer):

@@ -212,7 +212,12 @@ class BudgetRequestViewSet(ScopedModelViewSet):
         if not self.request.user.has_perm("evaluation.change_budgetrequest", BudgetRequest(project=project)):
             raise PermissionDenied
         serializer.instance = services.save_budget_request(
-            project, year=data["year"], amount=data["amount"], note=data.get("note", ""), by=self.request.user
+            project,
+            year=data["year"],
+            amount=data["amount"],
+            note=data.get("note", ""),
+            by=self.request.user,
+            replace=False,
         )
 
     def perform_update(self, serializer):
@@ -229,6 +234,9 @@ class BudgetRequestViewSet(ScopedModelViewSet):
             note=data.get("note", instance.note),
             by=self.request.user,
         )
+
+    def perform_destroy(self, instance):
+        services.withdraw_budget_request(instance, by=self.request.user)
 
 
 class BudgetViewSet(viewsets.GenericViewSet):
@@ -271,6 +279,9 @@ class BudgetViewSet(viewsets.GenericViewSet):
             services.set_policy(
                 year, envelope=request.data.get("envelope"), factors=request.data.get("factors"), by=request.user
             )
+        return self._policy_answer(year)
+
+    def _policy_answer(self, year: int) -> Response:
         saved = BudgetPolicy.objects.select_related("updated_by").filter(year=year).first()
         policy = selectors.policy_for(year)
         return Response(
@@ -281,6 +292,7 @@ class BudgetViewSet(viewsets.GenericViewSet):
                 "saved": policy.saved,
                 "updated_by": str(saved.updated_by) if saved and saved.updated_by else None,
                 "updated_at": saved.updated_at if saved else None,
+                "closed_at": saved.closed_at if saved else None,
             }
         )
 
@@ -296,6 +308,15 @@ class BudgetViewSet(viewsets.GenericViewSet):
             factors=services.parse_factors(request.data.get("factors")),
         )
         return Response(selectors.budget_report(year, user=request.user, policy=policy))
+
+    @extend_schema(request=None, responses=serializers.PolicyReadSerializer)
+    @action(detail=True, methods=["post"], renderer_classes=[JSONRenderer, BrowsableAPIRenderer])
+    def close(self, request, year=None):
+        """Close (publish) the year's budget: its policy, requests and final amounts, and the
+        evaluations of the year before, no longer change (409 afterwards)."""
+        self._require_finance()
+        services.close_budget_year(self._year(), by=request.user)
+        return self._policy_answer(self._year())
 
     @extend_schema(request=serializers.AdjustSerializer, responses=serializers.ReportLineSerializer)
     @action(detail=True, methods=["post"], renderer_classes=[JSONRenderer, BrowsableAPIRenderer])

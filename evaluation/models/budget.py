@@ -26,8 +26,10 @@ class BudgetRequestQuerySet(OrgScopedQuerySet):
 class BudgetRequest(RulesModel):
     """A project's requested operating money for a year, and finance's final amount for it."""
 
+    # PROTECT: a request finance has decided on must not vanish with its project (only drafts are
+    # ever deleted, and they have no requests).
     project = models.ForeignKey(
-        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="budget_requests"
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="budget_requests"
     )
     year = models.PositiveSmallIntegerField(_("budget year"), validators=YEAR_VALIDATORS)
     amount = models.DecimalField(
@@ -64,6 +66,11 @@ class BudgetRequest(RulesModel):
     def __str__(self):
         return f"{self.project} · {self.year}"
 
+    @property
+    def decided(self) -> bool:
+        """Finance has set its final amount: the owner no longer changes or withdraws it."""
+        return self.final_amount is not None
+
 
 class BudgetPolicy(RulesModel):
     """The factor per grade and the envelope for one budget year (DESIGN.md defaults)."""
@@ -91,6 +98,18 @@ class BudgetPolicy(RulesModel):
         related_name="+",
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Closing the year publishes its budget: from then on its policy, requests and final amounts,
+    # and the evaluations of the year before that it rests on, are no longer changed.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -119,8 +138,9 @@ class BudgetPolicy(RulesModel):
 class BudgetAdjustment(models.Model):
     """An audit row: finance set a line's final amount (who, when, from what, to what, why)."""
 
+    # PROTECT: deleting a request never takes finance's record of its adjustments with it.
     request = models.ForeignKey(
-        BudgetRequest, verbose_name=_("budget request"), on_delete=models.CASCADE, related_name="adjustments"
+        BudgetRequest, verbose_name=_("budget request"), on_delete=models.PROTECT, related_name="adjustments"
     )
     recommended = models.DecimalField(_("recommended at the time"), max_digits=14, decimal_places=2)
     previous_final = models.DecimalField(_("previous final"), max_digits=14, decimal_places=2, null=True, blank=True)

@@ -82,7 +82,7 @@ class Evaluation(RulesModel):
     """
 
     project = models.ForeignKey(  # indexed by evaluation_unique_period, which starts with it
-        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="evaluations", db_index=False
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="evaluations", db_index=False
     )
     period = models.PositiveSmallIntegerField(_("period (year)"), validators=YEAR_VALIDATORS)
     score = models.DecimalField(_("score"), max_digits=4, decimal_places=1, null=True, blank=True)

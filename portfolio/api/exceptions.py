@@ -8,6 +8,7 @@ caller's language (LocaleMiddleware reads Accept-Language; Chinese by default).
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.response import Response
@@ -15,7 +16,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from portfolio.references import REFUSED_DELETES, referrers, refused_delete_message
 from portfolio.signin import SignInThrottled
-from portfolio.workflow import ActionNotPermitted, InvalidTransition, RequirementsNotMet
+from portfolio.workflow import ActionNotPermitted, Conflict, InvalidTransition, RequirementsNotMet
 
 
 def exception_handler(exc, context):
@@ -30,6 +31,10 @@ def exception_handler(exc, context):
             },
             status=status.HTTP_409_CONFLICT,
         )
+    if isinstance(exc, Conflict):
+        return Response({"detail": exc.message, "code": "conflict"}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, ProtectedError | RestrictedError):
+        return Response(protected_answer(exc), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, ActionNotPermitted):
         return Response({"detail": exc.message, "code": "permission_denied"}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, RequirementsNotMet):
@@ -52,3 +57,14 @@ def exception_handler(exc, context):
             headers={"Retry-After": str(exc.retry_after)},
         )
     return drf_exception_handler(exc, context)
+
+
+def protected_answer(exc: ProtectedError | RestrictedError) -> dict:
+    """A delete refused because records still refer to the object (PROTECT): say which kinds."""
+    referring = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+    kinds = sorted({str(obj._meta.verbose_name_plural) for obj in referring})
+    return {
+        "detail": _("It cannot be deleted: %(kinds)s still refer to it.") % {"kinds": "、".join(kinds)},
+        "code": "protected",
+        "referenced_by": kinds,
+    }

@@ -159,6 +159,7 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True, help_text="After this the token answers 401.")
 
 
 class DomainSerializer(VisibleModelSerializer):

@@ -1,26 +1,34 @@
+from django.db import transaction
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import status
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotAuthenticated, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portfolio import filters
 from portfolio.api import serializers
+from portfolio.api.authentication import token_expired, token_expires_at
 from portfolio.api.viewsets import ScopedModelViewSet
 from portfolio.models import DataResource, Domain, InformationSystem, Organization, Plan, Region, User
 from portfolio.signin import sign_in
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token (throttled like the sign-in page)."""
+    """``POST``: exchange a username and password for an API token (throttled like the sign-in
+    page; it lasts API_TOKEN_DAYS and ends with a password change). ``DELETE``: revoke the
+    caller's token."""
 
-    authentication_classes = []
     permission_classes = [AllowAny]
+
+    def get_authenticators(self):
+        # POST authenticates by its body alone; DELETE needs to know whose token to revoke.
+        posting = self.request is not None and self.request.method == "POST"  # None: the schema generator
+        return [] if posting else super().get_authenticators()
 
     @extend_schema(request=serializers.TokenRequestSerializer, responses={200: serializers.TokenSerializer})
     def post(self, request):
@@ -29,11 +37,22 @@ class TokenView(APIView):
         user = sign_in(request, credentials.validated_data["username"], credentials.validated_data["password"])
         if user is None:
             raise ValidationError({"non_field_errors": [_("The username or password is incorrect.")]})
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key}, status=status.HTTP_200_OK)
+        with transaction.atomic():
+            token, _created = Token.objects.select_for_update().get_or_create(user=user)
+            if token_expired(token):
+                token.delete()
+                token = Token.objects.create(user=user)
+        return Response({"token": token.key, "expires_at": token_expires_at(token)}, status=status.HTTP_200_OK)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class DocsView(SpectacularSwaggerView):
+class DocsView(SpectacularSwaggerSplitView):
     """The interactive docs. Its only renderer is a template, which has nothing to show for
     ``OPTIONS``: that answer is the description in JSON, as every other endpoint's."""
 

@@ -174,6 +174,16 @@ class User(RulesModelMixin, AbstractUser, metaclass=RulesModelBase):
             if errors:
                 raise ValidationError(errors)
 
+    def save(self, *args, **kwargs):
+        password_changed = self._password is not None and not self._state.adding  # set by set_password
+        super().save(*args, **kwargs)
+        if password_changed:
+            # A new password ends the API token issued under the old one, as Django ends the
+            # other sessions (whoever took the old password keeps nothing).
+            from rest_framework.authtoken.models import Token
+
+            Token.objects.filter(user=self).delete()
+
     @property
     def sees_whole_region(self) -> bool:
         return self.is_superuser or self.role in REGION_WIDE_ROLES

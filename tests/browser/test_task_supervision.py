@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tasks.lifecycle import Status
 from tasks.models import Task
@@ -40,7 +41,8 @@ def test_board_notice_reply_verify_and_close(
     # The filter refreshes the counts in place (htmx), without reloading the page.
     page.evaluate("window.__stillHere = true")
     page.select_option("#id_light", "yellow")
-    page.wait_for_function("document.querySelector('[data-testid=total-total]').innerText.trim() === '1'")
+    # A locator assertion, not wait_for_function: that evaluates a string, which the CSP forbids.
+    expect(page.locator("[data-testid=total-total]")).to_have_text("1")
     assert page.evaluate("window.__stillHere") is True
     assert "light=yellow" in page.url
 

@@ -208,9 +208,9 @@ def test_a_request_is_filed_by_the_owner_for_its_own_project_in_operation(
 ):
     body = {"project": transport_project.pk, "year": 2026, "amount": "120000.00"}
     assert api.as_(owner).post("/api/v1/budget-requests/", body).status_code == 201
-    body["amount"] = "130000.00"
-    assert api.as_(owner).post("/api/v1/budget-requests/", body).status_code == 201  # an update, not a duplicate
-    assert BudgetRequest.objects.get().amount == Decimal("130000.00")
+    again = api.as_(owner).post("/api/v1/budget-requests/", {**body, "amount": "130000.00"})
+    assert again.status_code == 409 and "已有" in again.json()["detail"]  # refused, never an overwrite
+    assert BudgetRequest.objects.get().amount == Decimal("120000.00")
     # Another bureau's project is refused as an id that does not exist (no existence oracle).
     foreign = api.as_(owner).post("/api/v1/budget-requests/", {**body, "project": health_project.pk})
     missing = api.as_(owner).post("/api/v1/budget-requests/", {**body, "project": 999999})

@@ -106,7 +106,7 @@ def test_twenty_concurrent_wrong_attempts_let_only_the_limit_through(owner, sett
     assert not errors
     assert statuses.count(400) == settings.LOGIN_MAX_FAILURES
     assert statuses.count(429) == attempts - settings.LOGIN_MAX_FAILURES
-    assert LoginThrottle.objects.get(key="user:owner").attempts == attempts
+    assert LoginThrottle.objects.get(key="user:owner|127.0.0.1").attempts == attempts
     assert APIClient().post(TOKEN_URL, {"username": "owner", "password": factories.PASSWORD}).status_code == 429
 
 

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from evaluation.services import evaluate_period
+from portfolio.workflow import Conflict
 
 
 class Command(BaseCommand):
@@ -15,7 +16,10 @@ class Command(BaseCommand):
         period = period or timezone.localdate().year
         if not 2000 <= period <= 2100:
             raise CommandError("The period is a year between 2000 and 2100.")
-        run = evaluate_period(period, project_ids=project)
+        try:
+            run = evaluate_period(period, project_ids=project)
+        except Conflict as error:
+            raise CommandError(str(error)) from None
         self.stdout.write(
             f"Period {run.period}: {run.projects} projects evaluated — "
             f"{run.created} new, {run.changed} changed, {run.unchanged} unchanged."

@@ -2,6 +2,12 @@
 (function () {
   "use strict";
 
+  // Irreversible buttons (closing a budget year) ask first.
+  document.addEventListener("submit", (event) => {
+    const button = event.submitter;
+    if (button && button.dataset.confirm && !window.confirm(button.dataset.confirm)) event.preventDefault();
+  }, true);
+
   document.addEventListener("change", (event) => {
     const target = event.target;
     if (target.matches("[data-autosubmit]")) target.form.submit();
