@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from portfolio.audit import records_throttled
 from portfolio.models import LoginThrottle
 
 
@@ -58,6 +59,7 @@ def _client_address(request) -> str:
     return (request.META.get("REMOTE_ADDR") or "unknown") if request is not None else "unknown"
 
 
+@records_throttled  # an attempt the throttle refuses never reaches authenticate()'s signal
 def sign_in(request, username: str, password: str):
     """Return the user for these credentials, None if they are wrong; raise SignInThrottled."""
     account_key = f"user:{(username or '').strip().lower()}"
