@@ -174,6 +174,22 @@ def finance(city, city_government):
 
 
 @pytest.fixture
+def trail():
+    """``trail(kind, **filters)``: the audit rows written from now on. List it after the fixtures
+    that build data: the personas' accounts and organizations are recorded as they are made."""
+    from portfolio.models import AuditEvent
+
+    class Trail:
+        start = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+        def __call__(self, kind=None, **filters):
+            events = AuditEvent.objects.filter(id__gt=self.start, **filters)
+            return events.filter(kind=kind) if kind else events
+
+    return Trail()
+
+
+@pytest.fixture
 def api():
     """An API client; ``api.as_(user)`` signs it in as that user."""
 

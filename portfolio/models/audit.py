@@ -66,7 +66,7 @@ class AuditEvent(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
     address = models.CharField(_("client address"), max_length=64, blank=True)
     method = models.CharField(_("method"), max_length=10, blank=True)
-    path = models.CharField(_("path"), max_length=500, blank=True)
+    path = models.CharField(_("request path"), max_length=500, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
