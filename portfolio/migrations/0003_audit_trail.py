@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ("request_id", models.CharField(blank=True, db_index=True, max_length=64, verbose_name="request id")),
                 ("address", models.CharField(blank=True, max_length=64, verbose_name="client address")),
                 ("method", models.CharField(blank=True, max_length=10, verbose_name="method")),
-                ("path", models.CharField(blank=True, max_length=500, verbose_name="path")),
+                ("path", models.CharField(blank=True, max_length=500, verbose_name="request path")),
                 (
                     "actor",
                     models.ForeignKey(
