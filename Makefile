@@ -11,7 +11,7 @@ PORT ?= 8000
 unexport PYTHONPATH
 export DEBUG ?= true
 
-.PHONY: run test bench lint messages clean install install-dev assets
+.PHONY: run test bench lint messages clean install install-dev assets backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,27 @@ bench: install-dev assets
 
 messages: install-dev
 	$(BIN)/python manage.py catalogues
+
+# Backup and restore of the PostgreSQL database that DATABASE_URL names (docs/reliability.md):
+#   make backup FILE=portfolio-2026-12-08.dump     pg_dump, custom format (compressed; schema,
+#                                                  data, sequences, triggers and their functions)
+#   make restore FILE=portfolio-2026-12-08.dump    pg_restore into an EMPTY database, in one
+#                                                  transaction: all of it or, on any error, nothing
+# Owners and grants are left out (--no-owner --no-privileges): the restoring role owns what it
+# restores; grant the application's role afterwards (manage.py grant_app_role).
+backup restore: _check-backup-arguments
+backup:
+	pg_dump --format=custom --no-owner --no-privileges --file="$(FILE)" "$$DATABASE_URL"
+	@echo "$(FILE): backup of $${DATABASE_URL##*/} written."
+restore:
+	@test -f "$(FILE)" || { echo "$(FILE): no such file."; exit 2; }
+	pg_restore --no-owner --no-privileges --exit-on-error --single-transaction --dbname="$$DATABASE_URL" "$(FILE)"
+	@echo "$(FILE) restored into $${DATABASE_URL##*/}."
+_check-backup-arguments:
+	@test -n "$(FILE)" || { echo "Name the file: make $(MAKECMDGOALS) FILE=path/to/portfolio.dump"; exit 2; }
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+	  *) echo "DATABASE_URL must name a PostgreSQL database (postgres://user@host:5432/name)."; \
+	     echo "The embedded SQLite database is one file: copy it with sqlite3 var/db.sqlite3 '.backup FILE'."; exit 2;; esac
 
 clean:
 	rm -rf $(VENV) node_modules var

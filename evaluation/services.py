@@ -40,7 +40,8 @@ from evaluation.models.budget import MAX_AMOUNT
 from evaluation.models.indicators import Source, direction_error
 from evaluation.models.operations import POOR_RATING
 from evaluation.models.results import INPUT_COLUMNS
-from portfolio.models import Role, User
+from portfolio import audit
+from portfolio.models import AuditKind, Role, User
 from portfolio.notifications import notify
 from portfolio.workflow import ActionNotPermitted, Conflict, InvalidTransition, RequirementsNotMet
 from projects.lifecycle import Stage
@@ -89,6 +90,15 @@ def row_errors(bad: list[BadRow]) -> dict:
     return errors
 
 
+@audit.audited_import(
+    "evaluation.filing",
+    lambda result: {
+        "filing": result.filing.pk,
+        "kind": result.filing.kind,
+        "created": result.created,
+        "skipped": len(result.skipped),
+    },
+)
 def file_operating_data(
     kind: str,
     raw_rows: list,
@@ -243,6 +253,15 @@ def close_rectification(rectification: Rectification, *, by, reply: str) -> Rect
         locked.closed_on = timezone.localdate(locked.closed_at)
         locked.closed_by = by
         locked.save(update_fields=["status", "reply", "closed_at", "closed_on", "closed_by"])
+        audit.transition(
+            locked,
+            action="close",
+            source=Rectification.Status.OPEN,
+            target=locked.status,
+            by=by,
+            comment=locked.reply,
+            label=f"{locked.project} · {locked.due_date}",
+        )
     return locked
 
 
@@ -597,12 +616,21 @@ def set_policy(year: int, *, envelope, factors, by) -> BudgetPolicy:
     with transaction.atomic():
         policy = BudgetPolicy.objects.select_for_update().filter(year=year).first() or BudgetPolicy(year=year)
         _refuse_if_closed(year)
+        before = _policy_values(policy) if policy.pk else None
         policy.envelope = amount
         policy.factor_a, policy.factor_b, policy.factor_c, policy.factor_d = (clean[g] for g in GRADES)
         policy.updated_by = by
         policy._history_user = by
         policy.save()
+        audit.record(
+            AuditKind.BUDGET_POLICY, by=by, action=str(year), obj=policy, before=before, after=_policy_values(policy)
+        )
     return policy
+
+
+def _policy_values(policy: BudgetPolicy) -> dict:
+    factors = zip(GRADES, (policy.factor_a, policy.factor_b, policy.factor_c, policy.factor_d), strict=True)
+    return {"envelope": policy.envelope, "factors": {grade: str(value) for grade, value in factors}}
 
 
 def adjust_budget(request: BudgetRequest, *, final, justification: str, recommended: Decimal, by) -> BudgetRequest:
@@ -626,7 +654,7 @@ def adjust_budget(request: BudgetRequest, *, final, justification: str, recommen
     with transaction.atomic():
         locked = BudgetRequest.objects.select_for_update().get(pk=request.pk)
         _refuse_if_closed(locked.year)
-        BudgetAdjustment.objects.create(
+        adjustment = BudgetAdjustment.objects.create(
             request=locked,
             recommended=recommended,
             previous_final=locked.final_amount,
@@ -637,4 +665,13 @@ def adjust_budget(request: BudgetRequest, *, final, justification: str, recommen
         locked.final_amount = amount
         locked.justification = justification if amount is not None else ""
         locked.save(update_fields=["final_amount", "justification", "updated_at"])
+        audit.record(
+            AuditKind.BUDGET_ADJUSTMENT,
+            by=by,
+            action=str(locked.year),
+            obj=locked,
+            before={"final": adjustment.previous_final, "recommended": recommended},
+            after={"final": amount},
+            message=justification,
+        )
     return locked

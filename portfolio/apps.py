@@ -14,7 +14,13 @@ class PortfolioConfig(AppConfig):
         NavItem(_("Home"), "home", order=0, icon="house", grouped=False),
         NavItem(_("System status"), "health", roles=frozenset({"manager"}), order=900, icon="heart-pulse"),
         NavItem(_("Reference data"), "admin:index", roles=frozenset({"manager"}), order=910, icon="gear"),
+        NavItem(_("Audit log"), "audit", roles=frozenset({"manager"}), order=920, icon="journal-check"),
     )
+
+    def ready(self):
+        from portfolio import audit
+
+        audit.connect()
 
     def home_panels(self, request):
         from portfolio.views import core_home_panels

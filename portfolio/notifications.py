@@ -2,7 +2,8 @@
 
 ``notify`` is called inside the service's transaction: the notification rows commit or roll back
 with the change they announce, so a refused or failed action never notifies anyone, and one
-action notifies once. Emails go out from a Celery task enqueued on commit.
+action notifies once. Emails go out from a Celery task enqueued on commit; with the broker down
+the change still commits and answers normally, and a periodic sweep sends the emails later.
 """
 
 from collections.abc import Iterable, Mapping
@@ -24,7 +25,7 @@ def notify(
 ) -> list[Notification]:
     """Notify each distinct active recipient once. ``title``/``body`` may be lazy translations;
     they are rendered in the site language with ``params`` substituted."""
-    from portfolio.tasks import send_notification_emails
+    from portfolio.tasks import enqueue_on_commit, send_notification_emails
 
     params = params or {}
     with translation.override(settings.LANGUAGE_CODE):
@@ -38,7 +39,7 @@ def notify(
         rows.append(Notification(recipient=user, kind=kind, title=title_text[:200], body=body_text, url=url))
     created = Notification.objects.bulk_create(rows)
     if created:
-        send_notification_emails.delay_on_commit([n.pk for n in created])
+        enqueue_on_commit(send_notification_emails, [n.pk for n in created])
     return created
 
 

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "portfolio.headers.HealthProbeMiddleware",  # first: no HTTPS redirect, no host check (portfolio/headers.py)
+    # Next, so every other answer carries X-Request-ID and every audit row below knows its request.
+    "portfolio.audit.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "portfolio.headers.ThirdPartyStylesMiddleware",
@@ -259,6 +261,21 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     # The transport expects its folders to exist; creating them here keeps `make run` one step.
     for _folder in ("queue", "control"):
         (BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
+# Redis has no acknowledgements of its own: kombu keeps a delivered message aside and puts it back
+# when it stays unacknowledged this long, so the job of a worker killed mid-task runs again within
+# minutes (the default is an hour). It must exceed the longest job, or a job still running is
+# handed to a second worker too (harmless — every job may run twice — but wasted work). Every
+# worker sweeps for such messages every few seconds (kombu's default: every 100 s).
+CELERY_VISIBILITY_TIMEOUT = env.integer("CELERY_VISIBILITY_TIMEOUT", 300, minimum=1)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "unacked_restore_interval": min(10, max(1, CELERY_VISIBILITY_TIMEOUT // 10)),
+        "unacked_restore_throttle": 1,
+    }
+# With the broker down, enqueueing gives up after about a second instead of holding the request.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -283,6 +300,8 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-similarity-index": {"task": "projects.refresh_similarity_index", "schedule": crontab(hour=3, minute=17)},
     # Outcomes: re-evaluate this year and last year every night (idempotent; 02:30 local time).
     "evaluate-periods": {"task": "evaluation.evaluate_periods", "schedule": crontab(hour=2, minute=30)},
+    # Emails whose job could not be enqueued (the broker was down) are sent by this sweep.
+    "send-pending-emails": {"task": "portfolio.send_pending_emails", "schedule": 300.0},
     # Task supervision's overdue scan: hourly by default; the tests' real worker runs it often.
     "tasks-overdue-scan": {"task": "tasks.scan_overdue", "schedule": float(OVERDUE_SCAN_SECONDS)},
 }

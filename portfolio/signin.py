@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from portfolio.audit import records_throttled
 from portfolio.models import LoginThrottle
 
 
@@ -82,6 +83,7 @@ def client_address(request) -> str:
         return remote
 
 
+@records_throttled  # an attempt the throttle refuses never reaches authenticate()'s signal
 def sign_in(request, username: str, password: str):
     """Return the user for these credentials, None if they are wrong; raise SignInThrottled."""
     address = client_address(request)

@@ -1,15 +1,36 @@
 """Celery entry points of the portfolio core. Thin: they take ids and call a service."""
 
+import logging
 import socket
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from portfolio.models import Heartbeat, Notification
+
+logger = logging.getLogger(__name__)
+PENDING_EMAIL_AGE = timedelta(minutes=2)  # younger ones are still on their way through the queue
+PENDING_EMAIL_HORIZON = timedelta(days=3)  # older than this, an email would be news from the past
+
+
+def enqueue_on_commit(task, *args) -> None:
+    """Enqueue ``task`` once the transaction commits, without letting a broker that is down turn
+    the committed change into an error answer (after which a client would retry and duplicate
+    it). A job that cannot be enqueued is logged; work that must still happen is found again by
+    a periodic sweep (``send_pending_emails`` for notification emails)."""
+
+    def send():
+        try:
+            task.delay(*args)
+        except Exception:
+            logger.warning("could not enqueue %s; a periodic sweep retries it", task.name, exc_info=True)
+
+    transaction.on_commit(send)
 
 
 @shared_task(name="portfolio.heartbeat")
@@ -47,3 +68,23 @@ def send_notification_emails(notification_ids: list[int]) -> None:
         except Exception:
             Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
             raise
+
+
+@shared_task(name="portfolio.send_pending_emails")
+def send_pending_emails() -> int:
+    """The retry path of ``enqueue_on_commit``: email the notifications still unsent a few minutes
+    after they were made (their job was never enqueued, or failed). Claims make it harmless
+    beside the job itself."""
+    now = timezone.now()
+    pending = list(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created_at__lt=now - PENDING_EMAIL_AGE,
+            created_at__gt=now - PENDING_EMAIL_HORIZON,
+        )
+        .exclude(recipient__email="")
+        .values_list("pk", flat=True)[:1000]
+    )
+    if pending:
+        send_notification_emails(pending)
+    return len(pending)

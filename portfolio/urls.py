@@ -23,6 +23,7 @@ urlpatterns = [
     path("notifications/read-all/", views.read_all_notifications, name="notifications-read-all"),
     path("notifications/<int:pk>/open/", views.open_notification, name="notification-open"),
     path("health/", views.health_page, name="health"),
+    path("audit/", views.audit_log, name="audit"),
     # /healthz is answered by portfolio.headers.HealthProbeMiddleware, before any of these.
     # Pages without our <link rel="icon"> (the admin's) make browsers ask for /favicon.ico.
     path("favicon.ico", views.favicon),

@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from portfolio import health
-from portfolio.models import Heartbeat, InformationSystem, Organization, Plan, User
+from portfolio.filters import AuditFilter
+from portfolio.models import AuditEvent, Heartbeat, InformationSystem, Organization, Plan, User
 from portfolio.navigation import Panel, home_panels
+from portfolio.permissions import is_admin
 
 ROLE_DUTIES = {
     "owner": _("Draft and submit proposals, keep milestones and task progress current, file operating data."),
@@ -95,6 +97,37 @@ def health_page(request):
         request,
         "portfolio/health.html",
         {"checks": health.run_checks(), "heartbeats": Heartbeat.objects.order_by("name")},
+    )
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@login_required
+def audit_log(request):
+    """The audit trail for the portfolio office: filters, newest first, keyset pages (?before=id)."""
+    if not is_admin(request.user):
+        raise PermissionDenied
+    events = AuditEvent.objects.select_related("actor")
+    filterset = AuditFilter(request.GET or None, queryset=events)
+    if filterset.is_bound and filterset.is_valid():
+        events = filterset.qs
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        events = events.filter(pk__lt=int(before))
+    rows = list(events.order_by("-id")[: AUDIT_PAGE_SIZE + 1])
+    query = request.GET.copy()
+    query.pop("before", None)
+    return render(
+        request,
+        "portfolio/audit.html",
+        {
+            "filter": filterset,
+            "events": rows[:AUDIT_PAGE_SIZE],
+            "older": rows[AUDIT_PAGE_SIZE - 1].pk if len(rows) > AUDIT_PAGE_SIZE else None,
+            "query": query.urlencode(),
+            "paged": bool(before),
+        },
     )
 
 

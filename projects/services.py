@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portfolio import audit
 from portfolio.models import InformationSystem, Role, User
 from portfolio.notifications import notify, org_owners, users_with_role
 from portfolio.uploads import store_upload, validate_upload
@@ -526,6 +527,9 @@ def transition(project: Project, action: str, *, by, comment: str = "", **data) 
         project.save(update_fields=[*ctx.changed, "updated_at"])
         ctx.record = TransitionRecord.objects.create(
             project=project, action=action, from_stage=ctx.from_stage, to_stage=ctx.to_stage, by=by, comment=comment
+        )
+        audit.transition(
+            project, action=action, source=ctx.from_stage, target=ctx.to_stage, by=by, comment=comment, field="stage"
         )
         for effect in rules.after:
             effect(ctx)

@@ -1,11 +1,11 @@
 """FilterSets for tasks, warnings and notices, shared by the API and the pages."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from portfolio.filters import StyledFilterSet
 from portfolio.models import Domain, Organization, Plan, Region
 from portfolio.visibility import VisibleFilterSet
 from projects.models import Project
@@ -16,22 +16,6 @@ from tasks.models import Notice, Task, TaskWarning
 def _within(queryset, field, node):
     """``field`` (an organization) is ``node`` or below it — one indexed subquery on the path."""
     return queryset.filter(**{f"{field}__in": Organization.objects.filter(path__startswith=node.path)})
-
-
-class StyledFilterSet(VisibleFilterSet):
-    """Bootstrap classes on the form the pages render (the API ignores the form)."""
-
-    @property
-    def form(self):
-        form = super().form
-        for field in form.fields.values():
-            if isinstance(field, forms.NullBooleanField):
-                # Django's own labels read 未知/是/否: "unknown" here means "don't filter".
-                field.widget.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
-            select = hasattr(field, "choices") or isinstance(field, forms.NullBooleanField)
-            css = "form-select form-select-sm" if select else "form-control form-control-sm"
-            field.widget.attrs.setdefault("class", css)
-        return form
 
 
 class TaskFilter(StyledFilterSet):

@@ -178,10 +178,7 @@ def read_workbook(data: bytes) -> list[SheetRow]:
     try:
         # Streamed and bounded (decompression bombs): rows of values.
         with open_workbook(data, limits=SHEET_LIMITS) as workbook:
-            grids = [
-                [list(row) for row in workbook.rows(index)]
-                for index in range(len(workbook.sheet_names))
-            ]
+            grids = [[list(row) for row in workbook.rows(index)] for index in range(len(workbook.sheet_names))]
     except SpreadsheetRefused as error:
         raise ImportFileError(str(error)) from None
     if not any(any(value is not None for value in row) for grid in grids for row in grid):

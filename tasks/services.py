@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portfolio import audit
 from portfolio.models import Role, User
 from portfolio.notifications import notify, users_with_role
 from portfolio.uploads import CheckedUpload, store_upload, validate_upload
@@ -196,6 +197,7 @@ def transition(task: Task, action: str, *, by: User, comment: str = "", files: I
             TaskTransition.objects.create(
                 task=task, action=action, from_status=source, to_status=target, by=by, at=now, comment=comment
             )
+            audit.transition(task, action=action, source=source, target=target, by=by, comment=comment)
             _notify_transition(task, action, by=by, comment=comment)
             refresh_tasks(Task.objects.filter(pk=task.pk))
             signals.task_status_changed.send(sender=Task, task=task, action=action, by=by)
@@ -405,7 +407,7 @@ def issue_notice(task: Task, *, by: User, requirement: str, reply_due: date) -> 
         if already is not None:
             raise NoticeAlreadyOpen(already, by)
         notice = Notice.objects.create(task=task, requirement=requirement.strip(), reply_due=reply_due, issued_by=by)
-        NoticeEvent.objects.create(notice=notice, action=NoticeAction.ISSUE, by=by, text=notice.requirement)
+        _notice_event(notice, NoticeAction.ISSUE, by=by, text=notice.requirement)
         notify(
             task_leads(task),
             kind="tasks.notice.issued",
@@ -477,8 +479,24 @@ def _notice_step(notice: Notice, action: str, *, by: User) -> Notice:
     if not may_act(by, notice.task, NOTICE_ACTORS[action]):
         raise _refuse_actor(NOTICE_ACTORS[action], label)
     locked = Notice.objects.select_for_update().select_related("task").get(pk=notice.pk)
+    locked.previous_status = locked.status
     locked.status = NOTICE_TRANSITIONS.target(locked.status, action)
     return locked
+
+
+def _notice_event(notice: Notice, action: str, *, by: User, text: str) -> None:
+    """A notice's step: its own event row and the audit trail's."""
+    NoticeEvent.objects.create(notice=notice, action=action, by=by, text=text)
+    source = getattr(notice, "previous_status", "")
+    audit.transition(
+        notice,
+        action=action,
+        source=source,
+        target=notice.status,
+        by=by,
+        comment=text,
+        label=f"{notice.task.code} {notice.task.title[:80]}",
+    )
 
 
 def reply_notice(notice: Notice, *, by: User, reply: str) -> Notice:
@@ -488,7 +506,7 @@ def reply_notice(notice: Notice, *, by: User, reply: str) -> Notice:
         notice = _notice_step(notice, NoticeAction.REPLY, by=by)
         notice.reply, notice.replied_at = reply.strip(), timezone.now()
         notice.save(update_fields=["status", "reply", "replied_at"])
-        NoticeEvent.objects.create(notice=notice, action=NoticeAction.REPLY, by=by, text=notice.reply)
+        _notice_event(notice, NoticeAction.REPLY, by=by, text=notice.reply)
         notify(
             [notice.issued_by],
             kind="tasks.notice.replied",
@@ -507,7 +525,7 @@ def close_notice(notice: Notice, *, by: User, comment: str = "") -> Notice:
         notice = _notice_step(notice, NoticeAction.CLOSE, by=by)
         notice.closed_at = timezone.now()
         notice.save(update_fields=["status", "closed_at"])
-        NoticeEvent.objects.create(notice=notice, action=NoticeAction.CLOSE, by=by, text=(comment or "").strip())
+        _notice_event(notice, NoticeAction.CLOSE, by=by, text=(comment or "").strip())
         notify(
             task_leads(notice.task),
             kind="tasks.notice.closed",
@@ -542,7 +560,7 @@ def escalate_notice(notice: Notice, *, by: User, comment: str, reply_due: date) 
         notice.level += 1
         notice.reply_due = reply_due
         notice.save(update_fields=["status", "level", "reply_due"])
-        NoticeEvent.objects.create(notice=notice, action=NoticeAction.ESCALATE, by=by, text=comment.strip())
+        _notice_event(notice, NoticeAction.ESCALATE, by=by, text=comment.strip())
         task = notice.task
         above = (
             owners_for_orgs([task.lead_org.parent_id]).get(task.lead_org.parent_id, [])
@@ -570,6 +588,7 @@ class ImportRefused(Exception):
         super().__init__(_("%(count)d row(s) cannot be imported; nothing was imported.") % {"count": len(bad_rows)})
 
 
+@audit.audited_import("tasks.import", lambda result: result)
 def import_tasks(planned, *, plan, by: User | None, assigned_on: date, skip_bad_rows: bool = False) -> dict:
     """Write an ``importing.ImportPlan``: all or nothing unless ``skip_bad_rows``.
 
@@ -655,6 +674,7 @@ def import_tasks(planned, *, plan, by: User | None, assigned_on: date, skip_bad_
     return {"created": created, "updated": updated, "unchanged": unchanged, "skipped": len(planned.bad_rows)}
 
 
+@audit.audited_import("tasks.upload", lambda record: {"upload": record.pk, "file": record.display_name})
 def receive_import(
     uploaded, *, plan, year: int, by: User, assigned_on: date | None = None, blank_deadline: str = "none"
 ):
@@ -724,6 +744,7 @@ class AlreadyImported(Exception):
     """The upload was imported meanwhile (a second click, another manager): nothing was done."""
 
 
+@audit.audited_import("tasks.import", lambda result: result)
 def finish_import(record, planned, *, by: User, skip_bad_rows: bool, confirmed: dict | None = None) -> dict:
     """Import a checked upload once: the record is claimed in the same transaction as the rows,
     so two confirmations at once import it once, and a refused import leaves it pending.

@@ -32,11 +32,12 @@ def database_url() -> str:
 
 
 class Worker:
-    def __init__(self, tmp_path: Path, extra_env: dict | None = None):
-        self.queue = f"test-{uuid.uuid4().hex[:10]}"
+    def __init__(self, tmp_path: Path, extra_env: dict | None = None, *, queue: str = "", beat: bool = True):
+        self.queue = queue or f"test-{uuid.uuid4().hex[:10]}"
+        self.beat = beat
         self.broker = settings.REAL_CELERY_BROKER_URL
         self.var_dir = tmp_path / "var"
-        self.log = tmp_path / "worker.log"
+        self.log = tmp_path / f"worker-{uuid.uuid4().hex[:6]}.log"
         self.env = {
             **{k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "DJANGO_SETTINGS_MODULE"}},
             "DJANGO_SETTINGS_MODULE": "portfolio.settings",
@@ -70,7 +71,10 @@ class Worker:
                 "-A",
                 "portfolio",
                 "worker",
-                "-B",
+                *(["-B"] if self.beat else []),
+                # Fault injection for the tests that kill a worker mid-job (inert unless FAULT_STALL).
+                "--include",
+                "tests.faults",
                 "--pool",
                 "solo",
                 "-Q",
@@ -111,6 +115,11 @@ class Worker:
             time.sleep(0.5)
         raise AssertionError(f"Timed out waiting for {what}. Worker log:\n{self.log.read_text()[-4000:]}")
 
+    def kill(self):
+        """kill -9: no shutdown, no acknowledgement, the job's transaction cut off mid-way."""
+        self.process.kill()
+        self.process.wait(timeout=20)
+
     def stop(self):
         if self.process and self.process.poll() is None:
             self.process.terminate()
@@ -139,3 +148,44 @@ def running_worker(tmp_path: Path, **extra_env):
         yield worker
     finally:
         worker.stop()
+
+
+def skip_unless_redelivery_is_possible():
+    """A killed worker's job can only come back on a broker with acknowledgements."""
+    import pytest
+
+    broker = settings.REAL_CELERY_BROKER_URL
+    if not broker.startswith(("redis://", "rediss://", "amqp://", "amqps://", "pyamqp://")):
+        pytest.skip(
+            "needs Redis or RabbitMQ (CELERY_BROKER_URL): the embedded filesystem broker has no "
+            "acknowledgements, so a killed worker's job is gone; production runs on Redis or RabbitMQ"
+        )
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: the job's transaction must die with the killed worker's connection")
+
+
+def kill_mid_job_and_recover(
+    tmp_path: Path, task_name: str, *args, stall: str, stall_after=0, committed, done, env: dict | None = None
+):
+    """Send ``task_name`` to a worker that stalls inside ``stall`` (tests/faults.py), wait until
+    ``committed()`` holds, kill -9 that worker, start a second one on the same queue with a short
+    visibility timeout, and wait until ``done()`` holds. Returns the seconds from kill to done."""
+    queue = f"test-{uuid.uuid4().hex[:10]}"
+    marker = tmp_path / "stalled"
+    faulty = {"FAULT_STALL": stall, "FAULT_STALL_AFTER": str(stall_after), "FAULT_MARKER": str(marker)}
+    first = Worker(tmp_path, {**(env or {}), **faulty}, queue=queue, beat=False).start()
+    second = Worker(tmp_path, {**(env or {}), "CELERY_VISIBILITY_TIMEOUT": "5"}, queue=queue, beat=False)
+    try:
+        first.send(task_name, *args)
+        first.wait_for(marker.exists, timeout=120, what=f"the job to stall in {stall}")
+        first.wait_for(committed, timeout=30, what="the work done before the stall to commit")
+        assert not done(), "the job must be cut off before its end"
+        first.kill()
+        killed_at = time.monotonic()
+        second.start()
+        second.wait_for(done, timeout=120, what="the redelivered job to finish")
+        return time.monotonic() - killed_at
+    finally:
+        if first.process.poll() is None:
+            first.kill()
+        second.stop() if second.process else first.stop()  # removes the queue either way

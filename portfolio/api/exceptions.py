@@ -9,11 +9,14 @@ caller's language (LocaleMiddleware reads Accept-Language; Chinese by default).
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portfolio import audit
 from portfolio.references import REFUSED_DELETES, referrers, refused_delete_message
 from portfolio.signin import SignInThrottled
 from portfolio.workflow import ActionNotPermitted, Conflict, InvalidTransition, RequirementsNotMet
@@ -56,6 +59,8 @@ def exception_handler(exc, context):
             status=status.HTTP_429_TOO_MANY_REQUESTS,
             headers={"Retry-After": str(exc.retry_after)},
         )
+    if isinstance(exc, Http404 | NotFound):
+        audit.note_hidden(exc, context)  # a row that exists but is not the caller's to see
     return drf_exception_handler(exc, context)
 
 

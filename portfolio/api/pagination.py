@@ -1,4 +1,4 @@
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 
 class StandardPagination(PageNumberPagination):
@@ -7,3 +7,13 @@ class StandardPagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class NewestFirstCursorPagination(CursorPagination):
+    """Keyset pages over an append-only table: newest first by id, no COUNT(*) of millions of rows,
+    and a page never shifts when rows are added meanwhile."""
+
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from portfolio.models import (
+    AuditEvent,
     DataResource,
     Domain,
     InformationSystem,
@@ -245,3 +246,30 @@ class DataResourceSerializer(CleanModelSerializer):
             "sharing",
             "update_frequency",
         ]
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "actor_name",
+            "kind",
+            "kind_label",
+            "action",
+            "object_type",
+            "object_id",
+            "object_label",
+            "before",
+            "after",
+            "message",
+            "request_id",
+            "address",
+            "method",
+            "path",
+        ]
+        read_only_fields = fields

@@ -12,6 +12,7 @@ router.register("domains", views.DomainViewSet)
 router.register("plans", views.PlanViewSet)
 router.register("systems", views.SystemViewSet)
 router.register("data-resources", views.DataResourceViewSet)
+router.register("audit", views.AuditEventViewSet)
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),

@@ -1,3 +1,4 @@
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -6,15 +7,17 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import status
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import NotAuthenticated, ValidationError
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portfolio import filters
 from portfolio.api import serializers
 from portfolio.api.authentication import token_expired, token_expires_at
-from portfolio.api.viewsets import ScopedModelViewSet
-from portfolio.models import DataResource, Domain, InformationSystem, Organization, Plan, Region, User
+from portfolio.api.pagination import NewestFirstCursorPagination
+from portfolio.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from portfolio.models import AuditEvent, DataResource, Domain, InformationSystem, Organization, Plan, Region, User
+from portfolio.permissions import is_admin
 from portfolio.signin import sign_in
 
 
@@ -37,6 +40,8 @@ class TokenView(APIView):
         user = sign_in(request, credentials.validated_data["username"], credentials.validated_data["password"])
         if user is None:
             raise ValidationError({"non_field_errors": [_("The username or password is incorrect.")]})
+        # As a page sign-in does: last_login is set, and the audit trail records it.
+        user_logged_in.send(sender=type(user), request=request, user=user)
         with transaction.atomic():
             token, _created = Token.objects.select_for_update().get_or_create(user=user)
             if token_expired(token):
@@ -121,3 +126,25 @@ class DataResourceViewSet(ScopedModelViewSet):
     filterset_class = filters.DataResourceFilter
     search_fields = ["name", "description"]
     ordering_fields = ["name"]
+
+
+class IsPortfolioOffice(BasePermission):
+    """The audit log is the portfolio office's: others may know it exists, not read it (403)."""
+
+    message = _("Only the portfolio office reads the audit log.")
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and is_admin(request.user))
+
+
+class AuditEventViewSet(ScopedReadOnlyViewSet):
+    """The audit trail, newest first (cursor pages), filterable by user, kind, object and dates."""
+
+    queryset = AuditEvent.objects.all()
+    serializer_class = serializers.AuditEventSerializer
+    filterset_class = filters.AuditFilter
+    pagination_class = NewestFirstCursorPagination
+    permission_classes = [IsPortfolioOffice]
+    search_fields = ["object_label", "message", "actor_name"]
+    ordering = ["-id"]
+    ordering_fields = []  # the cursor keeps its own order (newest first)

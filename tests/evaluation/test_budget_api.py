@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from evaluation.models import BudgetAdjustment, BudgetPolicy, BudgetRequest, Evaluation
 from evaluation.services import evaluate_period
+from portfolio.models import AuditKind
 from tests.evaluation import factories as outcome
 
 
@@ -228,3 +229,31 @@ def test_the_report_takes_the_same_number_of_queries_at_10x_the_lines(
     with django_assert_max_num_queries(4):
         report = api.as_(finance).get("/api/v1/budget/2026/").json()
     assert len(report["lines"]) == lines
+
+
+def test_policy_adjustment_and_exports_each_leave_one_audit_row(api, finance, owner, budget, trail):
+    url = "/api/v1/budget/2026/policy/"
+    good = {"envelope": "300000.00", "factors": {"A": "1.20", "B": "1.00", "C": "0.80", "D": "0.40"}}
+    assert api.as_(finance).put(url, good, format="json").status_code == 200
+    assert api.as_(finance).put(url, {**good, "envelope": "400000.00"}, format="json").status_code == 200
+    first, second = trail(AuditKind.BUDGET_POLICY).order_by("id")
+    assert (first.actor, first.before, first.after["envelope"]) == (finance, None, "300000.00")
+    assert (second.before["envelope"], second.after["envelope"]) == ("300000.00", "400000.00")
+    assert second.after["factors"] == good["factors"]
+
+    body = {"project": budget["d"].pk, "final": "150000.00", "justification": "民生保障项目"}
+    assert api.as_(finance).post("/api/v1/budget/2026/adjust/", body).status_code == 200
+    adjusted = trail(AuditKind.BUDGET_ADJUSTMENT).get()
+    assert (adjusted.actor, adjusted.before["final"], adjusted.after, adjusted.message) == (
+        finance,
+        None,
+        {"final": "150000.00"},
+        "民生保障项目",
+    )
+
+    for format in ("xlsx", "csv"):
+        assert api.as_(finance).get(f"/api/v1/budget/2026/?format={format}").status_code == 200
+    assert api.as_(finance).get("/api/v1/budget/2026/").status_code == 200  # reading the page is no export
+    exports = trail(AuditKind.EXPORT).order_by("id")
+    assert [(e.actor, e.object_label) for e in exports] == [(finance, "budget-2026.xlsx"), (finance, "budget-2026.csv")]
+    assert trail().count() == 5

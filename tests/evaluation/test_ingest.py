@@ -8,7 +8,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from evaluation.models import Filing, Measurement, Rating, Rectification, Spending, Ticket
-from portfolio.models import Notification
+from portfolio.models import AuditKind, Notification
 from tests.evaluation import factories as outcome
 
 RATED = "2025-03-01T10:00:00+08:00"
@@ -185,3 +185,20 @@ def test_the_ratings_list_takes_the_same_number_of_queries_at_10x_the_rows(
     with django_assert_max_num_queries(6):
         response = api.as_(owner).get("/api/v1/ratings/?page_size=100")
     assert response.status_code == 200 and response.json()["count"] == rows
+
+
+def test_a_filing_accepted_or_refused_leaves_one_audit_row(api, owner, transport_project, trail):
+    rows = [{"project": transport_project.pk, "score": 5, "rated_at": RATED} for _ in range(3)]
+    assert api.as_(owner).post("/api/v1/ratings/", rows, format="json").status_code == 201
+    rows[1]["score"] = 7
+    assert api.as_(owner).post("/api/v1/ratings/", rows, format="json").status_code == 400
+    accepted = trail(AuditKind.IMPORT_ACCEPTED).get()
+    assert (accepted.actor, accepted.action, accepted.after["created"], accepted.after["kind"]) == (
+        owner,
+        "evaluation.filing",
+        3,
+        "ratings",
+    )
+    refused = trail(AuditKind.IMPORT_REFUSED).get()
+    assert refused.actor == owner and "第 2 行" in refused.message
+    assert trail().count() == 2

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from portfolio.models import AuditKind
 from tasks.importing import ImportFileError, extract_inline, parse_deadline, read_workbook, split_units
 from tasks.models import Task
 from tests import factories
@@ -158,3 +159,14 @@ def test_inline_units_in_brackets_of_several_styles(title, lead, partner):
 
 def test_other_brackets_stay_in_the_title():
     assert extract_inline("建设城市信息模型（CIM）平台") == ("建设城市信息模型（CIM）平台", "", "")
+
+
+def test_an_accepted_and_a_refused_import_each_leave_one_audit_row(city_bureaus, plan, trail):
+    with pytest.raises(CommandError):
+        run("task_list_with_bad_rows.xlsx", plan)
+    refused = trail(AuditKind.IMPORT_REFUSED).get()
+    assert refused.action == "tasks.import" and "4" in refused.message
+    run("task_list_messy.xlsx", plan)
+    accepted = trail(AuditKind.IMPORT_ACCEPTED).get()
+    assert accepted.after == {"created": Task.objects.count(), "updated": 0, "unchanged": 0, "skipped": 0}
+    assert trail().exclude(kind=AuditKind.ORGANIZATION).count() == 2

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from evaluation import exports, selectors
+from portfolio import audit
+from portfolio.models import AuditKind
 
 
 class Command(BaseCommand):
@@ -21,6 +23,7 @@ class Command(BaseCommand):
         with translation.override("zh-hans"):
             report = selectors.budget_report(year, user=_Reader())
             data = exports.report_xlsx(report) if format == "xlsx" else exports.report_csv(report)
+        audit.record(AuditKind.EXPORT, action="command", label=f"budget-{year}.{format}", actor_name="manage.py")
         if output == "-":
             sys.stdout.buffer.write(data)
             return
