@@ -31,6 +31,8 @@ DEFAULTS = {
     "WHOLE_TEXT_SHARE": 0.3,
     # Weight of a weak word (监测, 查询, 实时 …) relative to an ordinary one, before its rarity.
     "WEAK_WORD_WEIGHT": 0.7,
+    # How much two synonyms of the thesaurus (查看/查询, 市民/群众) count, relative to the same word.
+    "SYNONYM_CREDIT": 0.85,
     # Matches listed: similarity at least this, or sharing a function; same domain ranked first
     # by this bonus; at most this many.
     "LISTED_SIMILARITY": 0.2,
@@ -68,6 +70,7 @@ class Match:
     shared_functions: tuple[scoring.SharedFunction, ...]
     shared_words: tuple[str, ...]
     upgraded: bool = False  # a system the proposal declares it builds on or upgrades
+    derived: bool = False  # its functions were derived from its description (it lists none)
 
     @property
     def shared(self) -> list[str]:
@@ -89,8 +92,15 @@ class Match:
             "similarity": round(self.similarity, 2),
             "shared": self.shared,
             "same_domain": self.same_domain,
+            "derived": self.derived,
             "functions": [
-                {"proposal": f.proposal, "existing": f.existing, "similarity": f.similarity}
+                {
+                    "proposal": f.proposal,
+                    "existing": f.existing,
+                    "similarity": f.similarity,
+                    "same": list(f.same),
+                    "related": [{"proposal": a, "existing": b, "why": why} for a, b, why in f.related],
+                }
                 for f in self.shared_functions
             ],
         }
@@ -108,6 +118,7 @@ class DuplicateReport:
     suggested_cut: Decimal | None  # yuan, two places; None when no budget was requested
     main_match: Match | None = None  # for a duplicate: the item that already does it
     notes: tuple[str, ...] = field(default_factory=tuple)  # codes of remarks, see reasons()
+    derived_functions: tuple[str, ...] = ()  # the proposal lists none: those read from its description
 
     @property
     def verdict_label(self) -> str:
@@ -120,6 +131,7 @@ class DuplicateReport:
             "overlap": round(self.overlap, 2),
             "suggested_cut": None if self.suggested_cut is None else f"{self.suggested_cut:.2f}",
             "matches": [match.as_dict() for match in self.matches],
+            "derived_functions": list(self.derived_functions),
         }
 
     def to_json(self) -> dict:
@@ -133,6 +145,7 @@ class DuplicateReport:
             "functions": self.functions,
             "suggested_cut": None if self.suggested_cut is None else f"{self.suggested_cut:.2f}",
             "notes": list(self.notes),
+            "derived_functions": list(self.derived_functions),
             "matches": [_match_json(match) for match in self.matches],
             "main_match": _match_json(self.main_match) if self.main_match else None,
         }
@@ -149,6 +162,7 @@ class DuplicateReport:
             suggested_cut=None if cut is None else Decimal(cut),
             main_match=_match_from_json(data["main_match"]) if data.get("main_match") else None,
             notes=tuple(data.get("notes", ())),
+            derived_functions=tuple(data.get("derived_functions", ())),
         )
 
     def reasons(self) -> list[str]:
@@ -160,6 +174,18 @@ class DuplicateReport:
                     "The proposal lists no function and its description is too short to compare, "
                     "so this verdict is unreliable: ask the owner for the list of functions."
                 )
+            )
+        if "thin" in self.notes:
+            reasons.append(
+                gettext(
+                    "The proposal says too little (one function or one line) for a sure verdict: low "
+                    "confidence. Ask the owner for the list of functions before relying on it."
+                )
+            )
+        if "derived" in self.notes:
+            reasons.append(
+                gettext("The proposal lists no function: these were read from its description: %(functions)s.")
+                % {"functions": "、".join(self.derived_functions)}
             )
         main = self.main_match
         if self.verdict == Verdict.DUPLICATE and main:
@@ -197,6 +223,12 @@ class DuplicateReport:
             reasons.append(
                 gettext("None of its functions was found in the existing projects, systems or data resources.")
             )
+        derived = [m.name for m in self.matches if m.derived and m.shared_functions]
+        if derived:
+            reasons.append(
+                gettext("These items list no functions; theirs were read from their descriptions: %(names)s.")
+                % {"names": "、".join(derived)}
+            )
         if "upgrade" in self.notes:
             reasons.append(
                 gettext(
@@ -217,10 +249,21 @@ def _match_json(match: Match) -> dict:
         "same_domain": match.same_domain,
         "similarity": match.similarity,
         "coverage": match.coverage,
-        "shared_functions": [[f.proposal, f.existing, f.similarity] for f in match.shared_functions],
+        "shared_functions": [
+            [f.proposal, f.existing, f.similarity, list(f.same), [list(r) for r in f.related]]
+            for f in match.shared_functions
+        ],
         "shared_words": list(match.shared_words),
         "upgraded": match.upgraded,
+        "derived": match.derived,
     }
+
+
+def _shared_from_json(data: list) -> scoring.SharedFunction:
+    # Reports stored before the evidence had words and synonyms hold three values.
+    proposal, existing, similarity, *evidence = data
+    same, related = [*evidence, [], []][:2]
+    return scoring.SharedFunction(proposal, existing, similarity, tuple(same), tuple(tuple(r) for r in related))
 
 
 def _match_from_json(data: dict) -> Match:
@@ -233,10 +276,21 @@ def _match_from_json(data: dict) -> Match:
         same_domain=data["same_domain"],
         similarity=data["similarity"],
         coverage=data["coverage"],
-        shared_functions=tuple(scoring.SharedFunction(*shared) for shared in data["shared_functions"]),
+        shared_functions=tuple(_shared_from_json(shared) for shared in data["shared_functions"]),
         shared_words=tuple(data["shared_words"]),
         upgraded=data.get("upgraded", False),
+        derived=data.get("derived", False),
     )
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A proposal measured against its candidates, before any threshold (see ``scoring.Measure``)."""
+
+    proposal: text.Analysis
+    rows: list  # the candidates' index rows (kind, source_id, name, org_id, org__name, domain_id)
+    measures: list  # scoring.Measure, one per row
+    upgraded: frozenset = frozenset()  # ids of the systems the proposal declares it upgrades
 
 
 def check_duplicates(project, *, sync: bool = True) -> DuplicateReport:
@@ -244,15 +298,20 @@ def check_duplicates(project, *, sync: bool = True) -> DuplicateReport:
 
     ``sync=False`` skips bringing the index up to date first (a caller that has just synced).
     """
+    return report(project, measure(project, sync=sync))
+
+
+def measure(project, *, sync: bool = True, thresholds: scoring.Thresholds | None = None) -> Measured:
+    """The costly half of the check: find the candidates and measure the proposal against each."""
     if sync:
         index.sync()
     cfg = config()
-    thresholds = scoring.Thresholds.from_settings(cfg)
+    thresholds = thresholds or scoring.Thresholds.from_settings(cfg)
     proposal = text.analyze(
         name=project.name or "", description=project.description or "", functions=project.functions or ""
     )
     if not proposal.keys:
-        return _report(project, proposal, [], [], thresholds)
+        return Measured(proposal, [], [])
 
     own = (Kind.PROJECT, project.pk) if project.pk else None
     total, df = _counts(proposal.keys)
@@ -275,12 +334,12 @@ def check_duplicates(project, *, sync: bool = True) -> DuplicateReport:
             for term in row["analysis"].get("keys", []):
                 df[term] = df.get(term, 1) - 1
     rows = [row for row in rows if (row["kind"], row["source_id"]) != own]
-    analyses = [text.Analysis.from_json(row["analysis"]) for row in rows]
+    analyses = [text.Analysis.from_json(row.pop("analysis")) for row in rows]
     missing = {term for analysis in analyses for term in analysis.terms if term not in df}
     df.update(_document_frequencies(missing))
-    comparisons = [scoring.compare(proposal, analysis, weight, thresholds) for analysis in analyses]
-    upgraded = set(project.systems.values_list("pk", flat=True)) if project.pk else set()
-    return _report(project, proposal, rows, comparisons, thresholds, upgraded=upgraded)
+    measures = [scoring.measure(proposal, analysis, weight, thresholds) for analysis in analyses]
+    upgraded = frozenset(project.systems.values_list("pk", flat=True)) if project.pk else frozenset()
+    return Measured(proposal, rows, measures, upgraded)
 
 
 def _counts(keys: Iterable[str]) -> tuple[int, dict]:
@@ -317,12 +376,28 @@ def _candidates(keys: tuple[str, ...], weight, *, limit: int) -> list[int]:
     return [row["document_id"] for row in ranked]
 
 
-def _report(project, proposal, rows, comparisons, thresholds, *, upgraded=frozenset()) -> DuplicateReport:
+# A proposal with fewer functions or words than this says too little for a sure verdict.
+THIN_FUNCTIONS = 2
+THIN_WORDS = 5
+THIN_CONFIDENCE = 0.3
+
+
+def report(project, measured: Measured, thresholds: scoring.Thresholds | None = None) -> DuplicateReport:
+    """The verdict and its evidence from the measures, under ``thresholds`` (default: the settings)."""
     cfg = config()
+    thresholds = thresholds or scoring.Thresholds.from_settings(cfg)
+    proposal, rows, upgraded = measured.proposal, measured.rows, measured.upgraded
+    comparisons = [scoring.judge(proposal, m, thresholds) for m in measured.measures]
     decision = scoring.decide(proposal, comparisons, thresholds)
-    verdict, notes = decision.verdict, []
+    verdict, notes, confidence = decision.verdict, [], decision.confidence
     if not proposal.units:
         notes.append("no_functions")
+    elif len(proposal.units) < THIN_FUNCTIONS or len(proposal.terms) < THIN_WORDS:
+        # One line says too little to rule out a duplicate (or to be sure of one): say so.
+        notes.append("thin")
+        confidence = min(confidence, THIN_CONFIDENCE)
+    if proposal.units and proposal.derived:
+        notes.append("derived")
 
     matches = []
     for row, comparison in zip(rows, comparisons, strict=True):
@@ -339,6 +414,7 @@ def _report(project, proposal, rows, comparisons, thresholds, *, upgraded=frozen
                 shared_functions=comparison.shared_functions,
                 shared_words=comparison.shared_words,
                 upgraded=row["kind"] == Kind.SYSTEM and row["source_id"] in upgraded,
+                derived=comparison.derived,
             )
         )
     bonus = float(cfg["SAME_DOMAIN_BONUS"])
@@ -370,13 +446,14 @@ def _report(project, proposal, rows, comparisons, thresholds, *, upgraded=frozen
 
     return DuplicateReport(
         verdict=Verdict(verdict),
-        confidence=decision.confidence,
+        confidence=confidence,
         matches=tuple(listed),
         overlap=decision.overlap,
         functions=len(proposal.units),
         suggested_cut=_cut(project.budget_requested, verdict, len(decision.covered), len(proposal.units)),
         main_match=main if verdict == Verdict.DUPLICATE else None,
         notes=tuple(notes),
+        derived_functions=tuple(unit.text for unit in proposal.units) if proposal.derived else (),
     )
 
 

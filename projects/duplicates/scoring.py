@@ -21,7 +21,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from projects.duplicates import text
+from projects.duplicates import text, thesaurus
 from projects.duplicates.text import Analysis
 
 Weight = Callable[[str], float]
@@ -38,6 +38,7 @@ class Thresholds:
     listed_similarity: float = 0.2
     whole_text_share: float = 0.3  # share of the whole-text cosine in an item's similarity
     weak_word_weight: float = 0.7  # weight of a weak word (监测, 查询 …) relative to an ordinary one
+    synonym_credit: float = 0.85  # how much two synonyms count, relative to the same word
 
     def word_factor(self, term: str) -> float:
         """How much a word counts before its rarity: less for a weak word."""
@@ -56,6 +57,8 @@ class SharedFunction:
     proposal: str
     existing: str
     similarity: float
+    same: tuple[str, ...] = ()  # the words both use
+    related: tuple[tuple[str, str, str], ...] = ()  # (proposal word, existing word, why) — see relation()
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class Comparison:
     covered: frozenset  # indices of the proposal's units found in this item
     shared_functions: tuple[SharedFunction, ...]
     shared_words: tuple[str, ...]
+    derived: bool = False  # the item's functions were derived from its description
 
 
 @functools.lru_cache(maxsize=65536)
@@ -74,71 +78,165 @@ def _pairs(word: str) -> frozenset:
     return frozenset(word[i : i + 2] for i in range(len(word) - 1)) or frozenset({word})
 
 
-@functools.lru_cache(maxsize=262144)
 def word_overlap(a: str, b: str) -> float:
-    """How far two words are the same: 1 for the same word, else the share of their character pairs
-    in common (降雨量/雨量 ½, 燃气管道/燃气管网 ⅔, 供水管网/燃气管网 ⅓, 平台/车位 0)."""
+    """How far two words share characters: 1 for the same word, else the share of their character
+    pairs in common (降雨量/雨量 ½, 燃气管道/燃气管网 ⅔, 供水管网/燃气管网 ⅓, 平台/车位 0)."""
     if a == b:
         return 1.0
     pa, pb = _pairs(a), _pairs(b)
     return len(pa & pb) / max(len(pa), len(pb))
 
 
-def containment(a: Iterable[str], b: Iterable[str], weight: Weight) -> float:
-    """How much of ``a`` (weighted) is found in ``b``."""
+SAME, SYNONYM, PARTS, CHARACTERS = "same", "synonym", "parts", "characters"
+
+
+@functools.lru_cache(maxsize=524288)
+def relation(a: str, b: str, synonym_credit: float = 0.85) -> tuple[float, str]:
+    """How far two words mean the same (0–1), and why:
+
+    - ``same``: the same word (after the lexicon's canonical synonyms), 1;
+    - ``synonym``: synonyms in the thesaurus (查看/查询, 市民/群众), ``synonym_credit``;
+    - ``parts``: compounds whose parts are the same or synonyms (停车诱导/泊位引导: 诱导 ≈ 引导), the
+      share of parts that meet, times the credit of each;
+    - ``characters``: words sharing character pairs (燃气管道/燃气管网 ⅔).
+    """
+    if a == b:
+        return 1.0, SAME
+    if thesaurus.synonyms(a, b):
+        return synonym_credit, SYNONYM
+    best, why = word_overlap(a, b), CHARACTERS
+    pa, pb = text.parts(a) or (a,), text.parts(b) or (b,)
+    if len(pa) > 1 or len(pb) > 1:
+
+        def meet(x, others):
+            return max(1.0 if x == y else synonym_credit if thesaurus.synonyms(x, y) else 0.0 for y in others)
+
+        score = (sum(meet(x, pb) for x in pa) + sum(meet(y, pa) for y in pb)) / (len(pa) + len(pb))
+        if score > best:
+            best, why = score, PARTS
+    return best, why
+
+
+def _score(a: str, b: str, credit: float) -> float:
+    return relation(a, b, credit)[0]
+
+
+def containment(a: Iterable[str], b: Iterable[str], weight: Weight, credit: float = 0.85) -> float:
+    """How much of ``a`` (weighted) is found in ``b``, synonyms and parts counting in part."""
     a, b = set(a), set(b)
     total = sum(weight(t) for t in a)
     if not total or not b:
         return 0.0
-    return sum(weight(t) * max(word_overlap(t, u) for u in b) for t in a) / total
+    return sum(weight(t) * max(_score(t, u, credit) for u in b) for t in a) / total
 
 
-def cosine(a: Iterable[str], b: Iterable[str], weight: Weight) -> float:
-    """Cosine of two weighted word sets, where a word inside another counts in part (a soft cosine)."""
+def cosine(a: Iterable[str], b: Iterable[str], weight: Weight, credit: float = 0.85) -> float:
+    """Cosine of two weighted word sets where related words count in part (a soft cosine)."""
     a, b = set(a), set(b)
     if not a or not b:
         return 0.0
     norm = math.sqrt(sum(weight(t) ** 2 for t in a)) * math.sqrt(sum(weight(t) ** 2 for t in b))
     if not norm:
         return 0.0
-    forward = sum(weight(t) * max(weight(u) * word_overlap(t, u) for u in b) for t in a)
-    backward = sum(weight(u) * max(weight(t) * word_overlap(t, u) for t in a) for u in b)
+    scores = {(t, u): _score(t, u, credit) for t in a for u in b}
+    forward = sum(weight(t) * max(weight(u) * scores[t, u] for u in b) for t in a)
+    backward = sum(weight(u) * max(weight(t) * scores[t, u] for t in a) for u in b)
     return min(1.0, (forward + backward) / 2 / norm)
 
 
-def compare(proposal: Analysis, item: Analysis, weight: Weight, thresholds: Thresholds) -> Comparison:
-    best = []
+@dataclass(frozen=True)
+class UnitMatch:
+    """A proposal function's closest function in an item, and why they are close."""
+
+    score: float
+    existing: str = ""  # the item's function text
+    same: tuple[str, ...] = ()  # words both use
+    related: tuple[tuple[str, str, str], ...] = ()  # (proposal word, item word, SYNONYM/PARTS/CHARACTERS)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A proposal against one item, before any threshold: what the fitting mode re-judges."""
+
+    functions: tuple[UnitMatch, ...]  # one per proposal unit
+    whole: float  # cosine of the two whole texts
+    purpose: float  # how much of the proposal's name the item contains
+    shared_words: tuple[str, ...]
+    derived: bool = False  # the item's functions were derived from its description
+
+
+def _evidence(a: tuple[str, ...], b: tuple[str, ...], credit: float) -> tuple[tuple, tuple]:
+    same, related = [], []
+    for t in a:
+        score, why, partner = max(((*relation(t, u, credit), u) for u in b), key=lambda r: r[0])
+        if why == SAME:
+            same.append(t)
+        elif score >= 0.5:
+            related.append((t, partner, why))
+    return tuple(same), tuple(related)
+
+
+def measure(proposal: Analysis, item: Analysis, weight: Weight, thresholds: "Thresholds") -> Measure:
+    credit = thresholds.synonym_credit
+    functions = []
     for unit in proposal.units:
-        top, top_text = 0.0, ""
+        top, best = 0.0, None
         for other in item.units:
-            score = cosine(unit.terms, other.terms, weight)
+            score = cosine(unit.terms, other.terms, weight, credit)
             if score > top:
-                top, top_text = score, other.text
-        best.append((top, top_text))
-    whole = cosine(proposal.terms, item.terms, weight)
-    functions = sum(score for score, _ in best) / len(best) if best else 0.0
-    similarity = (1 - thresholds.whole_text_share) * functions + thresholds.whole_text_share * whole
+                top, best = score, other
+        if best is None:
+            functions.append(UnitMatch(0.0))
+        else:
+            same, related = _evidence(unit.terms, best.terms, credit)
+            functions.append(UnitMatch(top, best.text, same, related))
+    common = set(proposal.terms) & set(item.terms)
+    return Measure(
+        functions=tuple(functions),
+        whole=cosine(proposal.terms, item.terms, weight, credit),
+        # Not rarity-weighted: a name has few words, and one word the index has never seen
+        # (出行 in 智慧公交出行服务系统) would otherwise outweigh the one that says what it is (公交).
+        purpose=containment(proposal.name_terms, item.terms, thresholds.word_factor, credit),
+        shared_words=tuple(sorted(common, key=lambda t: (-weight(t), t))),
+        derived=item.derived,
+    )
+
+
+def judge(proposal: Analysis, measured: Measure, thresholds: "Thresholds") -> Comparison:
+    """The comparison under these thresholds (cheap: the fitting mode calls it for every setting)."""
+    best = measured.functions
+    functions = sum(m.score for m in best) / len(best) if best else 0.0
+    similarity = (1 - thresholds.whole_text_share) * functions + thresholds.whole_text_share * measured.whole
     covered, shared = set(), []
-    for index, (score, existing) in enumerate(best):
-        if score >= thresholds.strong_match or (
-            score >= thresholds.function_match and similarity >= thresholds.context_similarity
+    for index, match in enumerate(best):
+        if match.score >= thresholds.strong_match or (
+            match.score >= thresholds.function_match and similarity >= thresholds.context_similarity
         ):
             covered.add(index)
-            shared.append(SharedFunction(proposal.units[index].text, existing, round(score, 2)))
-    common = set(proposal.terms) & set(item.terms)
-    shared_words = tuple(sorted(common, key=lambda t: (-weight(t), t)))
+            shared.append(
+                SharedFunction(
+                    proposal.units[index].text,
+                    match.existing,
+                    round(match.score, 2),
+                    same=match.same,
+                    related=match.related,
+                )
+            )
     n = len(proposal.units)
     return Comparison(
         similarity=min(1.0, similarity),
         coverage=len(covered) / n if n else 0.0,
-        # Not rarity-weighted: a name has few words, and one word the index has never seen
-        # (出行 in 智慧公交出行服务系统) would otherwise outweigh the one that says what it is (公交).
-        purpose=containment(proposal.name_terms, item.terms, thresholds.word_factor),
-        best_function=max((score for score, _ in best), default=0.0),
+        purpose=measured.purpose,
+        best_function=max((m.score for m in best), default=0.0),
         covered=frozenset(covered),
         shared_functions=tuple(shared),
-        shared_words=shared_words,
+        shared_words=measured.shared_words,
+        derived=measured.derived,
     )
+
+
+def compare(proposal: Analysis, item: Analysis, weight: Weight, thresholds: "Thresholds") -> Comparison:
+    return judge(proposal, measure(proposal, item, weight, thresholds), thresholds)
 
 
 @dataclass

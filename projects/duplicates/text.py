@@ -26,10 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jieba
+from opencc import OpenCC
+
+from projects.duplicates import thesaurus
 
 LEXICON = Path(__file__).resolve().parent / "lexicon"
 # Bump when the analysis below changes the words it produces (the lexicon files count by themselves).
-ANALYZER_REVISION = "1"
+ANALYZER_REVISION = "2"
 
 # Numbering in front of a listed function: "1." "（2）" "③" "四、" "- ".
 _NUMBERING = re.compile(r"^\s*(?:[（(]?\d{1,2}[)）.．、]|[①-⑳]|[一二三四五六七八九十]{1,3}[、.．]|[-*•·])\s*")
@@ -39,6 +42,17 @@ _LINE_BREAK = re.compile(r"[；;]+")
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 _ALNUM = re.compile(r"^[a-z0-9]+$")
 _YEAR = re.compile(r"^(19|20)\d\d$")
+_DIGITS = re.compile(r"^\d+$")
+# Service numbers say what a system is for (12345 热线, 110 报警, 12315 消费维权); other numbers
+# (覆盖200个社区, 3年) say how much, and would only add rare, meaningless words.
+_SERVICE_NUMBER = re.compile(r"^1(\d\d|\d{4})$")
+# What prose says before and after the functions it lists: 主要功能包括A、B和C等功能 → A, B, C.
+_LEAD_IN = re.compile(
+    r"^(?:系统|平台|项目|本项目|该系统|该平台|主要|具体|重点|同时|并|可|能够|已|已经|还|另外|此外|以及|和|及|与)*"
+    r"(?:功能|内容|建设内容|主要功能)?(?:包括|包含|涵盖|具备|提供|实现|支持|支撑|用于|负责|承担|开展|建设|建立|打造|构建)+"
+)
+_TRAILER = re.compile(r"(?:等|等等)(?:功能|服务|内容|模块|业务|工作|应用)?$|(?:功能|服务|模块)$")
+_AND = re.compile(r"(?<=[\u4e00-\u9fff]{4})(?:和|及|以及|与|并)(?=[\u4e00-\u9fff]{4})")
 
 MAX_WORD = 20  # longer "words" are codes, URLs or run-on Latin text, not functions
 _lock = threading.Lock()
@@ -105,6 +119,7 @@ def version() -> str:
     digest = hashlib.sha256(ANALYZER_REVISION.encode())
     for path in sorted(LEXICON.glob("*.txt")):
         digest.update(path.read_bytes())
+    digest.update(thesaurus.digest().encode())
     return digest.hexdigest()[:12]
 
 
@@ -113,8 +128,19 @@ def warm_up() -> None:
     _tokenizer()
 
 
+@functools.cache
+def _t2s() -> OpenCC:
+    return OpenCC("t2s")  # its dictionaries load here, once per process
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters as Simplified (臺灣資訊系統 → 台湾资讯系统), by OpenCC's t2s tables."""
+    return _t2s().convert(text) if not text.isascii() else text
+
+
 def normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").lower().strip()
+    """Full-width forms folded (NFKC), Traditional characters made Simplified, Latin lower-cased."""
+    return to_simplified(unicodedata.normalize("NFKC", text or "")).lower().strip()
 
 
 def words(text: str, *, search: bool = False) -> list[str]:
@@ -122,23 +148,51 @@ def words(text: str, *, search: bool = False) -> list[str]:
 
     ``search=True`` adds the dictionary words inside long words (降雨量 → 降雨, 雨量, 降雨量): what
     the index keeps, so a candidate is found through any part of a compound. Comparisons use the
-    plain words and credit a word found inside another (see ``scoring.word_overlap``).
+    plain words and credit a word found inside another (see ``scoring.relation``).
     """
     text = normalize(text)
     if not text:
         return []
-    lex = lexicon()
     seen = {}
-    tokenizer = _tokenizer()
-    for token in tokenizer.cut_for_search(text) if search else tokenizer.cut(text):
-        token = token.strip()
-        if not 2 <= len(token) <= MAX_WORD or not (_HAS_CJK.search(token) or _ALNUM.match(token)) or _YEAR.match(token):
-            continue
-        token = lex.synonyms.get(token, token)
-        if lex.is_generic(token):
-            continue
-        seen.setdefault(token, None)
+    for token in _tokenizer().cut_for_search(text) if search else _tokenizer().cut(text):
+        token = _meaningful(token.strip())
+        if token:
+            seen.setdefault(token, None)
     return list(seen)
+
+
+def _meaningful(token: str) -> str | None:
+    """The token as compared (its canonical synonym), or None for a generic word, a number, a stray character."""
+    if not 2 <= len(token) <= MAX_WORD or not (_HAS_CJK.search(token) or _ALNUM.match(token)):
+        return None
+    if (_DIGITS.match(token) and not _SERVICE_NUMBER.match(token)) or _YEAR.match(token):
+        return None
+    lex = lexicon()
+    token = lex.synonyms.get(token, token)
+    return None if lex.is_generic(token) else token
+
+
+@functools.lru_cache(maxsize=65536)
+def parts(word: str) -> tuple[str, ...]:
+    """The meaningful dictionary words inside a long word (停车泊位诱导 → 停车, 泊位, 诱导), for comparing
+    compounds that neither thesaurus knows. Empty for a word of two characters."""
+    if len(word) < 3:
+        return ()
+    found = dict.fromkeys(
+        token for token in (_meaningful(t) for t in _tokenizer().cut_for_search(word)) if token and token != word
+    )
+    return tuple(found)
+
+
+def concept_keys(terms) -> list[str]:
+    """What the index also keeps of each word: its synonym groups (``≈`` + code), so that a candidate
+    written with other words is found too (查看 and 查询 share ``≈Hc18C02``)."""
+    keys = {}
+    for term in terms:
+        for word in (term, *parts(term)):
+            for code in sorted(thesaurus.concepts(word)):
+                keys.setdefault(f"≈{code}", None)
+    return list(keys)
 
 
 def is_weak(word: str) -> bool:
@@ -155,17 +209,36 @@ def _clean_line(line: str) -> str:
     return _NUMBERING.sub("", line).strip(" \t。；;，,、.")
 
 
-def function_texts(*, name: str = "", description: str = "", functions: str = "") -> list[str]:
-    """The texts of the function units: listed functions, else description clauses, else the name."""
+def _clean_clause(clause: str) -> str:
+    """A clause of prose as a function: without 主要包括 / 等功能 around what it does."""
+    clause = _clean_line(clause)
+    for pattern in (_LEAD_IN, _TRAILER):
+        shorter = pattern.sub("", clause).strip()
+        if len(shorter) >= 2:
+            clause = shorter
+    return clause
+
+
+def function_texts(*, name: str = "", description: str = "", functions: str = "") -> tuple[list[str], bool]:
+    """The texts of the function units, and whether they were derived from prose.
+
+    The listed functions, one per line, when there are any; failing that, the clauses of the
+    description (主要功能包括A、B和C → A, B, C: lead-ins and 等功能 trimmed, 和/及 split); failing
+    that, the name.
+    """
     listed = [_clean_line(part) for line in (functions or "").splitlines() for part in _LINE_BREAK.split(line)]
     listed = [text for text in listed if text]
     if listed:
-        return listed
-    clauses = [_clean_line(part) for part in _CLAUSE_BREAK.split(description or "")]
-    clauses = [text for text in clauses if text]
+        return listed, False
+    clauses = [
+        _clean_clause(piece)
+        for part in _CLAUSE_BREAK.split(normalize(description))
+        for piece in _AND.split(_clean_clause(part))
+    ]
+    clauses = [text for text in dict.fromkeys(clauses) if text]
     if any(is_informative(words(clause)) for clause in clauses):
-        return clauses
-    return [name.strip()] if name and name.strip() else []
+        return clauses, True
+    return ([name.strip()] if name and name.strip() else []), True
 
 
 @dataclass(frozen=True)
@@ -182,6 +255,7 @@ class Analysis:
     terms: tuple[str, ...]  # every meaningful word of name, description and functions
     keys: tuple[str, ...] = ()  # the same in search mode (with the words inside words): what is indexed
     name_terms: tuple[str, ...] = ()  # the words of the name: what the proposal is for
+    derived: bool = False  # the units come from the description (or the name), not from a list
 
     @property
     def informative(self) -> bool:
@@ -192,6 +266,7 @@ class Analysis:
             "units": [[unit.text, list(unit.terms)] for unit in self.units],
             "terms": list(self.terms),
             "keys": list(self.keys),
+            "derived": self.derived,
         }
 
     @classmethod
@@ -200,12 +275,14 @@ class Analysis:
             units=tuple(Unit(text, tuple(terms)) for text, terms in data.get("units", [])),
             terms=tuple(data.get("terms", [])),
             keys=tuple(data.get("keys", [])),
+            derived=data.get("derived", False),
         )
 
 
 def analyze(*, name: str = "", description: str = "", functions: str = "") -> Analysis:
     units = []
-    for text in function_texts(name=name, description=description, functions=functions):
+    texts, derived = function_texts(name=name, description=description, functions=functions)
+    for text in texts:
         terms = words(text)
         if is_informative(terms):
             units.append(Unit(text, tuple(terms)))
@@ -217,4 +294,11 @@ def analyze(*, name: str = "", description: str = "", functions: str = "") -> An
     keys.update(dict.fromkeys(words(description, search=True)))
     for unit in units:
         keys.update(dict.fromkeys(words(unit.text, search=True)))
-    return Analysis(units=tuple(units), terms=tuple(all_terms), keys=tuple(keys), name_terms=tuple(words(name)))
+    keys.update(dict.fromkeys(concept_keys(all_terms)))
+    return Analysis(
+        units=tuple(units),
+        terms=tuple(all_terms),
+        keys=tuple(keys),
+        name_terms=tuple(words(name)),
+        derived=derived,
+    )

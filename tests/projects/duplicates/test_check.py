@@ -209,7 +209,7 @@ def test_the_report_has_design_md_duplicate_shape(transport_bureau, plan, bus_sy
     assert (match["kind"], match["id"], match["org"]) == ("system", bus_system.pk, bus_system.org_id)
     assert 0 < match["similarity"] <= 1
     assert all(isinstance(word, str) for word in match["shared"])
-    assert {"proposal", "existing", "similarity"} == set(match["functions"][0])
+    assert {"proposal", "existing", "similarity", "same", "related"} == set(match["functions"][0])
 
 
 def test_thresholds_are_settings(settings, transport_bureau, plan, bus_system):

@@ -24,22 +24,36 @@ def test_full_width_and_latin_text_is_normalized():
     assert "ai" in text.words("视频ＡＩ智能分析")
 
 
+def test_traditional_characters_read_as_simplified():
+    assert text.words("公車到站時間預報") == text.words("公车到站时间预报")
+    assert text.normalize("臺灣資訊") == "台湾资讯"
+
+
+def test_numbers_are_dropped_but_service_numbers_kept():
+    assert text.words("覆盖200个社区，2025年建成") == ["覆盖", "社区", "建成"]
+    assert "12345" in text.words("12345热线工单")
+
+
 def test_listed_functions_lose_their_numbering():
     functions = "1. 在线申报\n（2）办件进度查询；好差评\n③ 电子证照调用\n\n"
-    assert text.function_texts(functions=functions) == ["在线申报", "办件进度查询", "好差评", "电子证照调用"]
+    assert text.function_texts(functions=functions) == (["在线申报", "办件进度查询", "好差评", "电子证照调用"], False)
 
 
-def test_without_a_function_list_the_description_clauses_are_the_functions():
+def test_without_a_function_list_the_description_clauses_are_the_derived_functions():
     description = "建设不动产登记在线申请、登记信息查询功能，实现交易和登记一窗受理。"
-    assert text.function_texts(name="不动产系统", description=description) == [
-        "建设不动产登记在线申请",
-        "登记信息查询功能",
-        "实现交易和登记一窗受理",
-    ]
+    assert text.function_texts(name="不动产系统", description=description) == (
+        ["不动产登记在线申请", "登记信息查询", "交易和登记一窗受理"],
+        True,
+    )
+
+
+def test_prose_lists_lose_their_lead_in_and_trailer_and_split_on_and():
+    description = "平台主要功能包括公交车辆实时定位、到站时间预报和换乘查询等功能。"
+    assert text.function_texts(description=description)[0] == ["公交车辆实时定位", "到站时间预报", "换乘查询"]
 
 
 def test_without_functions_or_a_meaningful_description_the_name_is_the_function():
-    assert text.function_texts(name="智慧停车管理平台", description="提升管理效率。") == ["智慧停车管理平台"]
+    assert text.function_texts(name="智慧停车管理平台", description="提升管理效率。") == (["智慧停车管理平台"], True)
 
 
 def test_empty_or_one_character_text_has_nothing_to_compare():
