@@ -4,7 +4,7 @@
 |---|---|---|---|---|---|---|---|---|---|
 | bus | 交通局 | livable | 临江市 (leading) | 2025 | implementing | 1,000,000 | 900,000 | 300,000 | 50,000 |
 | portal | 交通局 | public_service | 临江市 | 2026 | draft | 500,000 | — | — | — |
-| clinic | 卫健委 | livable | 临江市 | 2025 | accepted | 2,000,000 | 1,800,000 | 100,000 | 80,000 (final; 100,000 asked) |
+| clinic | 卫健委 | livable | 临江市 | 2025 | accepted | 2,000,000 | 1,800,000 | 100,000 | 80,000 (final of 100,000) |
 | street | 东城区卫健局 | public_service | 东城区 (foundational) | 2026 | implementing | 700,000 | 600,000 | — | — |
 """
 

@@ -46,7 +46,7 @@ def test_counts_by_every_dimension(api, manager, portfolio, by, expected):
 def test_filters_narrow_the_rollup(api, manager, portfolio, district):
     by_year = rows(api.as_(manager).get("/api/v1/portfolio/rollup/", {"by": "year", "region": district.pk}))
     assert {label: r["count"] for label, r in by_year.items()} == {"2026": 1}
-    assert "region=%d" % district.pk in by_year["2026"]["list_url"]
+    assert f"region={district.pk}" in by_year["2026"]["list_url"]
 
 
 def test_owner_sees_its_own_bureau_only(api, owner, other_owner, portfolio):
