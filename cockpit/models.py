@@ -78,7 +78,7 @@ class StatusReport(RulesModel):
     )
     month = models.CharField(_("month"), max_length=7, validators=[MONTH_VALIDATOR])
     light = models.CharField(_("self-rated light"), max_length=6, choices=Light.choices)
-    comment = models.TextField(_("comment"))
+    comment = models.TextField(_("explanation of the rating"))
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT, related_name="+"
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from cockpit.models import MONTH_VALIDATOR, Light, StatusReminder, StatusReport
 from cockpit.selectors import STATUS_STAGES, due_month, month_text
+from portfolio.models import Organization
 from portfolio.notifications import notify, org_owners
 from portfolio.workflow import ActionNotPermitted, RequirementsNotMet
 from projects.models import Project
@@ -45,6 +46,17 @@ def file_status_report(project: Project, *, by, month: str, light: str, comment:
     return StatusReport.objects.create(project=project, month=month, light=light, comment=comment, filed_by=by)
 
 
+def _acting_owners(org) -> list:
+    """The owners of the organization, or — where it has none, as a district office acting through
+    its bureau — of the nearest organization above it that has."""
+    while org is not None:
+        owners = org_owners(org)
+        if owners:
+            return owners
+        org = Organization.objects.filter(pk=org.parent_id).first() if org.parent_id else None
+    return []
+
+
 def remind_status_reports(*, today=None) -> int:
     """Notify the owners of every implementing project whose rating for this month is missing
     once the due day has come; once per project and month (a second run sends nothing)."""
@@ -65,7 +77,7 @@ def remind_status_reports(*, today=None) -> int:
             if not created:
                 continue
             notify(
-                org_owners(project.owner_org),
+                _acting_owners(project.owner_org),
                 kind="cockpit.status_missing",
                 title=gettext_lazy("Monthly self-rating due: %(code)s %(name)s"),
                 body=gettext_lazy("Rate the project green, yellow or red for %(month)s, with a comment."),

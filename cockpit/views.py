@@ -84,10 +84,10 @@ def dashboard(request):
                 "with_money": with_money,
                 **{by: _chart(rollups[by], with_money) for by in ("domain", "region", "year")},
                 "labels": {
-                    "requested": _("Requested"),
-                    "approved": _("Approved"),
+                    "requested": _("Requested budget"),
+                    "approved": _("Approved budget"),
                     "spent": _("Spent"),
-                    "count": _("Projects"),
+                    "count": _("Number of projects"),
                     "unit": _("10,000 yuan"),
                     "empty": _("No projects match."),
                 },

@@ -133,7 +133,7 @@ class Migration(migrations.Migration):
                         verbose_name="self-rated light",
                     ),
                 ),
-                ("comment", models.TextField(verbose_name="comment")),
+                ("comment", models.TextField(verbose_name="explanation of the rating")),
                 ("filed_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="filed at")),
                 (
                     "filed_by",
