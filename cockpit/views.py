@@ -88,7 +88,6 @@ def dashboard(request):
                     "approved": _("Approved budget"),
                     "spent": _("Spent"),
                     "count": _("Number of projects"),
-                    "unit": _("10,000 yuan"),
                     "empty": _("No projects match."),
                 },
             },

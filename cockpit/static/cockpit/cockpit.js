@@ -15,9 +15,9 @@
     chart.setOption({
       tooltip: { trigger: "axis" },
       legend: { bottom: 0 },
-      grid: { left: 8, right: 12, top: 16, bottom: 40, containLabel: true },
+      grid: { left: 8, right: 12, top: 12, bottom: 40, containLabel: true },
       xAxis: { type: "category", data: data.labels, axisLabel: { interval: 0, rotate: narrow || data.labels.length > 4 ? 30 : 0, width: 90, overflow: "truncate" } },
-      yAxis: { type: "value", name: labels.unit, nameTextStyle: { align: "left" } },
+      yAxis: { type: "value" },  // the unit is in the card title
       series: [
         { name: labels.requested, type: "bar", data: data.requested, color: "#9ec5fe" },
         { name: labels.approved, type: "bar", data: data.approved, color: "#0b4f8a" },
