@@ -62,9 +62,10 @@ def money_by(projects, path: str | None, *, year: int | None = None) -> dict:
     Two grouped queries whatever the number of projects; the projects are a subquery.
     """
     year = year or budget_year()
-    ids = projects.order_by().values("pk")
-    spent_rows = Spending.objects.filter(project__in=ids)
-    operating_rows = BudgetRequest.objects.filter(project__in=ids, year=year)
+    spent_rows, operating_rows = Spending.objects.all(), BudgetRequest.objects.filter(year=year)
+    if projects.query.has_filters():  # the whole portfolio needs no semi-join on every project
+        ids = projects.order_by().values("pk")
+        spent_rows, operating_rows = spent_rows.filter(project__in=ids), operating_rows.filter(project__in=ids)
     if path is None:
         spent = spent_rows.aggregate(v=Sum("amount"))["v"]
         operating = operating_rows.aggregate(v=Sum(Coalesce("final_amount", "amount")))["v"]
@@ -109,15 +110,16 @@ def list_query(base: dict, **extra) -> str:
     return urlencode(params)
 
 
-def rollup(projects, by: str, *, filters: dict, with_money: bool) -> dict:
-    """One row per value of ``by``: counts and money, each row with the list behind it."""
+def rollup(projects, by: str, *, filters: dict, with_money: bool, year: int | None = None) -> dict:
+    """One row per value of ``by``: counts and money (operating: budget ``year``, by default next
+    year's), each row with the list behind it."""
     path, list_filter = DIMENSIONS[by]
     rows = list(
         projects.order_by()
         .values(path)
         .annotate(count=Count("pk"), requested=Sum("budget_requested"), approved=Sum("approved_budget"))
     )
-    money = money_by(projects, path) if with_money else {}
+    money = money_by(projects, path, year=year) if with_money else {}
     labels = _labels(by, [row[path] for row in rows])
     list_url = reverse("projects:list")
     api_url = reverse("project-list")

@@ -6,6 +6,7 @@ from cockpit.selectors import DIMENSIONS
 
 class RollupQuerySerializer(serializers.Serializer):
     by = serializers.ChoiceField(choices=sorted(DIMENSIONS))
+    budget_year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
 
 
 class RollupRowSerializer(serializers.Serializer):

@@ -45,6 +45,7 @@ class RollupView(CockpitAPIView):
         summary="Counts and money by one dimension, each row with the list behind it.",
         parameters=[
             OpenApiParameter("by", str, enum=sorted(selectors.DIMENSIONS), required=True),
+            OpenApiParameter("budget_year", int, description="the operating budget's year (default: next year)"),
             *[OpenApiParameter(name, OpenApiTypes.INT) for name in selectors.FILTERS],
         ],
         responses={200: serializers.RollupSerializer},
@@ -55,7 +56,11 @@ class RollupView(CockpitAPIView):
         query.is_valid(raise_exception=True)
         projects, filters = filtered_projects(request)
         data = selectors.rollup(
-            projects, query.validated_data["by"], filters=filters, with_money=sees_money(request.user)
+            projects,
+            query.validated_data["by"],
+            filters=filters,
+            with_money=sees_money(request.user),
+            year=query.validated_data.get("budget_year"),
         )
         return Response(serializers.RollupSerializer(data).data)
 

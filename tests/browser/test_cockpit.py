@@ -8,15 +8,12 @@ from pathlib import Path
 from django.utils import timezone
 
 from cockpit import services
-from tests.cockpit.conftest import (  # noqa: F401  (the hand-built portfolio's fixtures)
-    district,
-    district_health,
-    goals,
-    plan,
-    portfolio,
-    scenarios,
-)
+from tests.cockpit import conftest as hand_built
 from tests.projects import factories as project_factories
+
+# The hand-built portfolio of the cockpit's tests, as fixtures of this module.
+plan, district, district_health = hand_built.plan, hand_built.district, hand_built.district_health
+goals, scenarios, portfolio = hand_built.goals, hand_built.scenarios, hand_built.portfolio
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
@@ -30,7 +27,9 @@ def optimistic_red(portfolio, owner):
     bus = portfolio["bus"]
     for n in range(2):
         project_factories.milestone(bus, done=False, planned_date=timezone.localdate() - datetime.timedelta(days=3 + n))
-    services.file_status_report(bus, by=owner, month=f"{timezone.localdate():%Y-%m}", light="green", comment="一切顺利。")
+    services.file_status_report(
+        bus, by=owner, month=f"{timezone.localdate():%Y-%m}", light="green", comment="一切顺利。"
+    )
 
 
 def test_manager_opens_the_cockpit_and_drills_down(manager, owner, portfolio, sign_in, live_server):
