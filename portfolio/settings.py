@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "projects",
     "tasks",
     "evaluation",
+    # Above them all: the portfolio cockpit reads every app.
+    "cockpit",
 ]
 
 MIDDLEWARE = [
@@ -304,6 +306,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-pending-emails": {"task": "portfolio.send_pending_emails", "schedule": 300.0},
     # Task supervision's overdue scan: hourly by default; the tests' real worker runs it often.
     "tasks-overdue-scan": {"task": "tasks.scan_overdue", "schedule": float(OVERDUE_SCAN_SECONDS)},
+    # The cockpit: remind owners of a month's missing self-rating, every morning (09:05 local time).
+    "cockpit-status-reminders": {"task": "cockpit.remind_status_reports", "schedule": crontab(hour=9, minute=5)},
 }
 HEALTH_CHECK_TIMEOUT = env.integer("HEALTH_CHECK_TIMEOUT", 3, minimum=1)
 # /healthz checks the database and the broker at most this often per process (0: every probe).
@@ -324,10 +328,17 @@ CONSTANCE_CONFIG = {
     "REPORT_CYCLE_DAYS": (30, _("Days an in-progress task may go without a progress report"), int),
     # Outcomes: deadline for rectifying a poor rating (差评).
     "RECTIFY_DAYS": (15, _("Days the owner organization has to rectify a poor rating"), int),
+    # Portfolio cockpit: the monthly self-rating of implementing projects.
+    "STATUS_REPORT_DAY": (
+        20,
+        _("Day of the month by which the month's self-rating is due (owners missing it are reminded)"),
+        int,
+    ),
 }
 CONSTANCE_CONFIG_FIELDSETS = (  # a tuple, not a dict: lazy titles cannot be dict keys at import
     (_("Task supervision"), ("WARNING_DAYS", "SEVERE_DAYS", "ACK_DAYS", "REPORT_CYCLE_DAYS")),
     (_("Outcomes"), ("RECTIFY_DAYS",)),
+    (_("Portfolio cockpit"), ("STATUS_REPORT_DAY",)),
 )
 
 # --- Duplicate-construction check (防重复建设, projects/duplicates) ------------------------------

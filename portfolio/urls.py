@@ -31,10 +31,13 @@ urlpatterns = [
     # The API: one tree under /api/v1/, each app contributing its routes (string includes keep
     # the import layers intact: portfolio imports no app).
     path("api/v1/", include("portfolio.api.urls")),
+    # Before projects: projects/at-risk/ must not be read as a project id.
+    path("api/v1/", include("cockpit.api.urls")),
     path("api/v1/", include("projects.api.urls")),
     path("api/v1/", include("tasks.api.urls")),
     path("api/v1/", include("evaluation.api.urls")),
     path("projects/", include("projects.urls")),
     path("tasks/", include("tasks.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("cockpit/", include("cockpit.urls")),
 ]

@@ -363,6 +363,22 @@ ENDS_DAYS_AGO = {
 PLAN_YEARS = (2025, 2027)
 MILESTONES = ["需求调研与方案设计", "招标采购", "系统开发与部署", "试运行", "初步验收"]
 
+# The scenario of the plan's list (场景清单) a project serves; the others serve the first goal of
+# their domain, so the second goals of two domains and a few scenarios stay gaps on the cockpit.
+SERVES_SCENARIO = {
+    "公交到站信息服务提升工程": "公交到站实时查询",
+    "智慧停车诱导与共享服务系统": "智慧停车一张网",
+    "基层报表“一表通”": "基层报表减负",
+    "城市内涝监测预警（二期）易涝点扩容": "城市内涝预警",
+    "城市生命线燃气管网安全监测系统": "燃气管网安全监测",
+    "企业诉求“直通车”服务平台": "企业诉求直达",
+    "临港新区园区“一屏统览”平台": "园区“一屏统览”",
+    "公共数据授权运营平台": "公共数据授权运营",
+    "医保移动支付与就医“一码通”": "看病就医“一码通”",
+}
+# Projects in operation from before projects named what they serve: listed as not linked.
+LEGACY_UNLINKED = ("东城区社区卫生服务信息化提升", "食品安全智慧监管系统")
+
 
 def seed_projects(demo: DemoCity) -> None:
     demo_accounts(demo, OWNERS, Role.OWNER)
@@ -373,6 +389,7 @@ def seed_projects(demo: DemoCity) -> None:
     for n, spec in enumerate(PROJECTS, start=1):
         _Story(demo, spec, manager, systems, n).tell()
         counts[spec.stage] = counts.get(spec.stage, 0) + 1
+    Project.objects.filter(name__in=LEGACY_UNLINKED).update(plan_goal=None, scenario=None)
     # What happened weeks ago has been read and emailed; the last fortnight's news is still new.
     recent = timezone.now() - timedelta(days=14)
     news = Notification.objects.filter(kind__startswith="project_")
@@ -491,7 +508,7 @@ class _Story:
                 self.review_started = day
                 prereview_demo.after_start_review(self, day)
             if action == Action.APPROVE:
-                self._milestones(day + timedelta(days=3))
+                self._progress()
         prereview_demo.date_rounds(self.project)
         last = self.project.transitions.aggregate(m=Max("at"))["m"] or moment_on(day, 10)
         Project.objects.filter(pk=self.project.pk).update(updated_at=last)
@@ -523,9 +540,12 @@ class _Story:
                 planned_start=start,
                 planned_end=end,
                 systems=self.systems,
+                **self._serves(),
             )
         Project.objects.filter(pk=project.pk).update(created_at=moment_on(day, 9))
         self.project = project
+        if start is not None:
+            self._milestones()
         if spec.stage != Stage.DRAFT:
             self._attach(AttachmentKind.APPLICATION, self.owner, "项目申报书.pdf", day, 10)
             if (spec.budget_wan or 0) >= 300:
@@ -579,14 +599,21 @@ class _Story:
             record = services.transition(self.project, action, by=by, comment=comment, **data)
         self.project = record.project
 
-    def _milestones(self, day: date) -> None:
-        """The schedule the owner sets once the project is approved: five steps over the planned period."""
+    def _serves(self) -> dict:
+        plan = self.demo.plan
+        title = SERVES_SCENARIO.get(self.spec.name)
+        if title:
+            return {"scenario": plan.scenarios.get(title=title)}
+        return {"plan_goal": plan.goals.filter(domain=self.demo.domains[self.spec.domain]).order_by("order").first()}
+
+    def _milestones(self) -> None:
+        """The proposal's milestone plan, five steps over the planned period: approval freezes it as
+        the baseline."""
         project = self.project
         span = (project.planned_end - project.planned_start).days
         for order, name in enumerate(MILESTONES, start=1):
             planned = project.planned_start + timedelta(days=span * order // len(MILESTONES))
             services.add_milestone(project, by=self.owner, name=name, planned_date=planned, order=order)
-        self._progress()
 
     def _progress(self) -> None:
         """Milestones whose date passed before the horizon are done (a little early or late); a 'late'

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from portfolio.models import Domain, Organization, Plan
+from portfolio.models import Domain, Organization, Plan, PlanGoal, Region, Scenario
 from portfolio.visibility import VisibleFilterSet, YearFilter
 from projects.lifecycle import Stage
 from projects.models import Attachment, GateRecord, Milestone, Project
@@ -50,6 +50,17 @@ class ProjectFilter(VisibleFilterSet):
     )
     plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all(), label=_("Plan"))
     year = YearFilter(label=_("Year"))
+    # The portfolio cockpit's drill-downs (every number links here with the same filters).
+    # The owner organization's own region (not the ones below it), as the cockpit groups by region.
+    region = django_filters.ModelChoiceFilter(
+        field_name="owner_org__region", queryset=Region.objects.all(), label=_("Region of the owner organization")
+    )
+    tier = django_filters.ChoiceFilter(
+        field_name="owner_org__region__tier", choices=Region.Tier.choices, label=_("Region tier")
+    )
+    plan_goal = django_filters.ModelChoiceFilter(queryset=PlanGoal.objects.all(), label=_("Plan goal"))
+    scenario = django_filters.ModelChoiceFilter(queryset=Scenario.objects.all(), label=_("Scenario"))
+    linked = django_filters.BooleanFilter(method="filter_linked", label=_("Linked to the plan"))
     ordering = OrderingFilter(
         fields=(
             ("created_at", "created_at"),
@@ -77,7 +88,20 @@ class ProjectFilter(VisibleFilterSet):
 
     class Meta:
         model = Project
-        fields = ["search", "stage", "domain", "owner_org", "within", "plan", "year"]
+        fields = [
+            "search",
+            "stage",
+            "domain",
+            "owner_org",
+            "within",
+            "plan",
+            "year",
+            "region",
+            "tier",
+            "plan_goal",
+            "scenario",
+            "linked",
+        ]
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
@@ -99,6 +123,13 @@ class ProjectFilter(VisibleFilterSet):
     @extend_schema_field(OpenApiTypes.INT)
     def filter_within(self, queryset, name, value):
         return queryset.filter(owner_org__path__startswith=value.path) if value else queryset
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def filter_linked(self, queryset, name, value):
+        if value is None:
+            return queryset
+        unlinked = Q(plan_goal__isnull=True, scenario__isnull=True)
+        return queryset.exclude(unlinked) if value else queryset.filter(unlinked)
 
 
 class MilestoneFilter(VisibleFilterSet):

@@ -87,7 +87,9 @@ COMMENT_PROMPTS = {
 }
 
 # Stages in which the owner keeps the milestones current (and the portfolio office may correct them).
-MILESTONE_STAGES = frozenset({Stage.APPROVED, Stage.IMPLEMENTING})
+# The milestone plan is part of the proposal (drafted with it, revised when it is returned), so
+# that approval can freeze it as the baseline; after approval the owner keeps the dates current.
+MILESTONE_STAGES = frozenset({Stage.DRAFT, Stage.RETURNED, Stage.APPROVED, Stage.IMPLEMENTING})
 
 
 class AttachmentKind(models.TextChoices):

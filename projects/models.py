@@ -17,7 +17,16 @@ from django.utils.translation import gettext_lazy as _
 from rules.contrib.models import RulesModelBase, RulesModelMixin
 from simple_history.models import HistoricalRecords
 
-from portfolio.models import Domain, InformationSystem, Organization, OrgScopedQuerySet, Plan, Role
+from portfolio.models import (
+    Domain,
+    InformationSystem,
+    Organization,
+    OrgScopedQuerySet,
+    Plan,
+    PlanGoal,
+    Role,
+    Scenario,
+)
 from projects import permissions as perms
 from projects.lifecycle import EDITABLE_STAGES, MANAGER_QUEUE_STAGES, Action, AttachmentKind, Stage
 
@@ -29,6 +38,8 @@ PROPOSAL_FIELDS = (
     "name",
     "plan",
     "domain",
+    "plan_goal",
+    "scenario",
     "year",
     "description",
     "functions",
@@ -87,6 +98,24 @@ class Project(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     )
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="projects")
     domain = models.ForeignKey(Domain, verbose_name=_("domain"), on_delete=models.PROTECT, related_name="projects")
+    # What the project serves in the plan (以规划管项目): required at submission (one of the two);
+    # projects submitted before the link existed leave both empty and are listed as not linked.
+    plan_goal = models.ForeignKey(
+        PlanGoal,
+        verbose_name=_("plan goal served"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    scenario = models.ForeignKey(
+        Scenario,
+        verbose_name=_("scenario served"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     # Only services.transition changes the stage; it is read-only in forms, serializers and admin.
     stage = models.CharField(_("stage"), max_length=15, choices=Stage.choices, default=Stage.DRAFT, editable=False)
@@ -171,6 +200,10 @@ class Project(RulesModelMixin, models.Model, metaclass=RulesModelBase):
             plan_domains = set(self.plan.domains.values_list("pk", flat=True))
             if plan_domains and self.domain_id not in plan_domains:  # a plan without domains takes any
                 errors["domain"] = _("The domain is not one of the plan's domains.")
+        for field in ("plan_goal", "scenario"):
+            target = getattr(self, field) if getattr(self, f"{field}_id") else None
+            if target is not None and self.plan_id and target.plan_id != self.plan_id:
+                errors[field] = _("Choose a goal or scenario of the project's plan.")
         if self.plan_id and self.owner_org_id and not self.owner_org.region.is_within(self.plan.region):
             errors["plan"] = _("The plan does not cover the owner organization's region.")
         if errors:
@@ -209,6 +242,10 @@ class Milestone(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     explanation = models.TextField(
         _("explanation"), blank=True, help_text=_("Why a milestone that is not done need not hold up acceptance.")
     )
+    # The planned date as approval (立项) froze it, copied from the approval gate record's baseline
+    # so that variance is one indexed read; set once by the approval and never edited. Empty for a
+    # milestone added after approval (not in the baseline).
+    baseline_date = models.DateField(_("baseline date"), null=True, blank=True, editable=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = ProjectPartQuerySet.as_manager()
@@ -245,6 +282,13 @@ class Milestone(RulesModelMixin, models.Model, metaclass=RulesModelBase):
         """Not done, and its forecast (or, without one, its plan) has passed."""
         due = self.forecast_date or self.planned_date
         return not self.done and due < timezone.localdate()
+
+    @property
+    def variance_days(self) -> int | None:
+        """Schedule variance against the baseline: (actual, else forecast, else planned − baseline) in days."""
+        if self.baseline_date is None:
+            return None
+        return ((self.actual_date or self.forecast_date or self.planned_date) - self.baseline_date).days
 
     @property
     def settled(self) -> bool:

@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
+from django.apps import apps
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -155,6 +156,27 @@ def owner_desk(user):
         .with_names()
         .order_by("-stage", "-updated_at", "-pk")
     )
+
+
+def list_totals(projects) -> dict:
+    """The totals of a filtered list: count, requested and approved here, and what the apps above
+    add (an AppConfig's ``project_totals(projects)``: spent and operating money, from the cockpit).
+    The portfolio cockpit links every number it shows to the list whose totals these are."""
+    sums = projects.order_by().aggregate(
+        count=Count("pk"), requested=Sum("budget_requested"), approved=Sum("approved_budget")
+    )
+    zero = Decimal("0.00")
+    totals = {
+        "count": sums["count"],
+        "requested": sums["requested"] or zero,
+        "approved": sums["approved"] or zero,
+        "more": [],
+    }
+    for config in apps.get_app_configs():
+        contribute = getattr(config, "project_totals", None)
+        if contribute is not None:
+            totals["more"].extend(contribute(projects))
+    return totals
 
 
 def count_by_stage(projects) -> dict[str, int]:

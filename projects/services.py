@@ -231,6 +231,8 @@ def missing_for_submit(project: Project) -> dict[str, list[str]]:
             errors[name] = [_("Fill this in before submitting.")]
     if project.budget_requested is not None and project.budget_requested <= 0 and "budget_requested" not in errors:
         errors["budget_requested"] = [_("The requested budget must be more than zero.")]
+    if not project.plan_goal_id and not project.scenario_id and "plan_goal" not in errors:
+        errors["plan_goal"] = [_("Name the plan goal or the scenario the project serves.")]
     if not project.attachments.filter(kind=AttachmentKind.APPLICATION).exists():
         errors["attachments"] = [_("Attach the application materials before submitting.")]
     return errors
@@ -308,6 +310,10 @@ def _decimal_text(value) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
+def _date_text(value) -> str | None:
+    return value.isoformat() if value else None
+
+
 def gate_snapshot(project: Project, *, with_milestones: bool) -> dict:
     """The project as a decision saw it: its fields, linked systems, attachments and milestones."""
     snapshot = {
@@ -329,8 +335,10 @@ def gate_snapshot(project: Project, *, with_milestones: bool) -> dict:
             "beneficiaries": project.beneficiaries,
             "warranty_months": project.warranty_months,
             "has_mobile_app": project.has_mobile_app,
-            "planned_start": project.planned_start.isoformat() if project.planned_start else None,
-            "planned_end": project.planned_end.isoformat() if project.planned_end else None,
+            "plan_goal": project.plan_goal_id,
+            "scenario": project.scenario_id,
+            "planned_start": _date_text(project.planned_start),
+            "planned_end": _date_text(project.planned_end),
         },
         "systems": [{"id": s.pk, "name": s.name} for s in project.systems.order_by("pk")],
         "attachments": [a.as_listed() for a in project.attachments.order_by("kind", "uploaded_at", "pk")],
@@ -340,8 +348,9 @@ def gate_snapshot(project: Project, *, with_milestones: bool) -> dict:
             {
                 "name": m.name,
                 "planned_date": m.planned_date.isoformat(),
-                "forecast_date": m.forecast_date.isoformat() if m.forecast_date else None,
-                "actual_date": m.actual_date.isoformat() if m.actual_date else None,
+                "baseline_date": _date_text(m.baseline_date),
+                "forecast_date": _date_text(m.forecast_date),
+                "actual_date": _date_text(m.actual_date),
                 "done": m.done,
                 "explanation": m.explanation,
             }
@@ -350,8 +359,27 @@ def gate_snapshot(project: Project, *, with_milestones: bool) -> dict:
     return snapshot
 
 
+def freeze_baseline(project: Project) -> dict:
+    """The baseline approval (立项) freezes: the approved budget, the planned period and the
+    milestone plan. Each milestone's planned date is also copied to ``Milestone.baseline_date``
+    (once, here), so variance is read without opening the gate record's JSON."""
+    milestones = list(project.milestones.all())
+    for milestone in milestones:
+        milestone.baseline_date = milestone.planned_date
+    Milestone.objects.bulk_update(milestones, ["baseline_date"])
+    return {
+        "approved_budget": _decimal_text(project.approved_budget),
+        "planned_start": _date_text(project.planned_start),
+        "planned_end": _date_text(project.planned_end),
+        "milestones": [{"id": m.pk, "name": m.name, "planned_date": m.planned_date.isoformat()} for m in milestones],
+    }
+
+
 def freeze_gate(gate: str) -> Effect:
     def effect(ctx: TransitionContext) -> None:
+        snapshot = gate_snapshot(ctx.project, with_milestones=gate == GateRecord.Gate.ACCEPTANCE)
+        if gate == GateRecord.Gate.APPROVAL:
+            snapshot["baseline"] = freeze_baseline(ctx.project)
         GateRecord.objects.create(
             project=ctx.project,
             gate=gate,
@@ -360,7 +388,7 @@ def freeze_gate(gate: str) -> Effect:
             decided_at=ctx.record.at,
             conclusion=ctx.comment,
             approved_budget=ctx.project.approved_budget,
-            snapshot=gate_snapshot(ctx.project, with_milestones=gate == GateRecord.Gate.ACCEPTANCE),
+            snapshot=snapshot,
             prereview=ctx.prereview if gate == GateRecord.Gate.APPROVAL else None,
         )
 

@@ -59,10 +59,37 @@ def project_list(request):
             "page": page,
             "query": query.urlencode(),
             "stage_tabs": _stage_tabs(request, visible),
+            "totals": selectors.list_totals(filterset.qs),
+            **_drill_filters(filterset),
             "selected_stages": request.GET.getlist("stage"),
             "can_create": acting_role(request.user) == "owner",
         },
     )
+
+
+# Filters the list's form does not show but the portfolio cockpit's links set: kept as hidden
+# fields (so changing another filter keeps them) and shown as badges.
+DRILL_FILTERS = ("region", "tier", "plan_goal", "scenario", "linked")
+
+
+def _drill_filters(filterset) -> dict:
+    data = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
+    hidden, shown = [], []
+    for name in DRILL_FILTERS:
+        value = data.get(name)
+        if value in (None, ""):
+            continue
+        label = filterset.filters[name].label
+        raw = filterset.data.get(name)
+        if name == "tier":
+            display = dict(filterset.filters[name].extra["choices"]).get(value, value)
+        elif name == "linked":
+            display = _("yes") if value else _("no")
+        else:
+            display = str(value)
+        hidden.append((name, label, raw))
+        shown.append((name, label, raw, display))
+    return {"drill_filters": hidden, "drill_filters_shown": shown}
 
 
 def _stage_tabs(request, visible):

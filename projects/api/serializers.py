@@ -33,6 +33,8 @@ class ProjectSerializer(CleanModelSerializer):
             "domain_name",
             "plan",
             "plan_name",
+            "plan_goal",
+            "scenario",
             "year",
             "stage",
             "stage_label",
@@ -79,6 +81,14 @@ class ProjectDetailSerializer(ProjectSerializer):
     def get_allowed_actions(self, project) -> list[str]:
         request = self.context.get("request")
         return allowed_actions(request.user, project) if request else []
+
+
+class ListTotalsSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    requested = serializers.DecimalField(max_digits=16, decimal_places=2)
+    approved = serializers.DecimalField(max_digits=16, decimal_places=2)
+    spent = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
+    operating = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
 
 
 class TransitionInputSerializer(serializers.Serializer):
@@ -144,6 +154,7 @@ class EditSerializer(serializers.Serializer):
 class MilestoneSerializer(CleanModelSerializer):
     settled = serializers.BooleanField(read_only=True)
     is_late = serializers.BooleanField(read_only=True)
+    variance_days = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = Milestone
@@ -157,9 +168,12 @@ class MilestoneSerializer(CleanModelSerializer):
             "done",
             "explanation",
             "order",
+            "baseline_date",
+            "variance_days",
             "settled",
             "is_late",
         ]
+        read_only_fields = ["baseline_date"]
 
     def get_fields(self):
         fields = super().get_fields()

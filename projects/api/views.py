@@ -77,6 +77,7 @@ class ProjectViewSet(PrereviewActions, ScopedModelViewSet):
         **ScopedModelViewSet.permission_type_map,
         "history": "view",
         "changes": "view",
+        "totals": None,  # a list's totals: the visible rows only, like the list itself
         # The lifecycle service decides who may act (403) and when (409); the project must be visible.
         **{attribute_name(code): "view" for code in Action.values},
         **PrereviewActions.prereview_permissions,
@@ -98,6 +99,17 @@ class ProjectViewSet(PrereviewActions, ScopedModelViewSet):
 
     def perform_destroy(self, instance):
         services.delete_project(instance, by=self.request.user)
+
+    @extend_schema(
+        summary="Totals of the filtered list: count, requested, approved, spent and operating money.",
+        responses={200: serializers.ListTotalsSerializer},
+    )
+    @action(detail=False, methods=["get"])
+    def totals(self, request):
+        totals = selectors.list_totals(self.filter_queryset(self.get_queryset()))
+        data = {"count": totals["count"], "requested": totals["requested"], "approved": totals["approved"]}
+        data.update({extra["key"]: extra["value"] for extra in totals["more"]})
+        return Response(serializers.ListTotalsSerializer(data).data)
 
     @extend_schema(
         summary="The project's timeline: every lifecycle action taken, oldest first.",

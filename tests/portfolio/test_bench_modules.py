@@ -6,6 +6,7 @@ from bench.__main__ import benchmark_modules
 def test_make_bench_runs_each_benchmark_module_and_nothing_else():
     modules = benchmark_modules(only=None)
     assert [m.__name__ for m in modules] == [
+        "bench.cockpit",
         "bench.duplicates",
         "bench.outcomes",
         "bench.prereview",

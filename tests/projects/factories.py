@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from portfolio.models import PlanGoal
 from projects import services
 from projects.demo import tiny_pdf
 from projects.lifecycle import AttachmentKind, Stage
@@ -39,10 +40,16 @@ def project(owner_org, plan, *, stage=Stage.DRAFT, domain=None, **fields):
         "planned_end": date(plan.start_year, 12, 31),
     }
     values.update(fields)
+    if "plan_goal" not in fields and "scenario" not in fields:
+        values["plan_goal"] = plan_goal(plan)  # what submission requires; pass plan_goal=None for an unlinked one
     if stage in {Stage.APPROVED, Stage.IMPLEMENTING, Stage.ACCEPTANCE, Stage.ACCEPTED}:
         values.setdefault("approved_budget", Decimal("900000.00"))
         values.setdefault("approval_number", f"临数批〔{plan.start_year}〕{n}号")
     return Project.objects.create(**values)
+
+
+def plan_goal(plan, title="公共交通服务便捷高效"):
+    return PlanGoal.objects.get_or_create(plan=plan, title=title)[0]
 
 
 def attachment(project_, user, *, kind=AttachmentKind.APPLICATION, name="申报书.pdf"):
@@ -91,6 +98,8 @@ def draft(owner, plan, **fields):
         "planned_end": date(plan.start_year, 12, 31),
     }
     values.update(fields)
+    if "plan_goal" not in fields and "scenario" not in fields:
+        values["plan_goal"] = plan_goal(plan)
     created = services.create_project(by=owner, **values)
     services.add_attachment(created, by=owner, kind=AttachmentKind.APPLICATION, file=pdf())
     return created

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-APPS = ["portfolio", "projects", "tasks", "evaluation"]
+APPS = ["portfolio", "projects", "tasks", "evaluation", "cockpit"]
 LOCALE = "zh_Hans"
 
 
