@@ -19,6 +19,7 @@ docs/task-import.md lists the rules and how they are measured on published task 
 """
 
 import calendar
+import dataclasses
 import hashlib
 import io
 import re
@@ -226,22 +227,23 @@ def _read_sheet(grid: list[list]) -> list[SheetRow] | None:
         title, number = _cell_text(get("title")), _cell_text(get("number"))
         lead, partner, deadline = _cell_text(get("lead")), _cell_text(get("partner")), get("deadline")
         responsible = _cell_text(get("responsible"))
-        if _is_section(texts, number, title, lead or responsible, deadline):
+        if _is_section(texts, number, title, lead or responsible, deadline, title_first=columns["title"] == 0):
             section = texts[0]  # a section row (一、…), often merged across the table
             continue
         rows.append(SheetRow(r, number, title, lead, partner, deadline, section, responsible))
     return rows
 
 
-def _is_section(texts, number, title, units, deadline) -> bool:
+def _is_section(texts, number, title, units, deadline, *, title_first: bool) -> bool:
     if units or _cell_text(deadline):
         return False
     if not title:
         return True  # nothing in the task column: a heading written in the first column
     if SECTION.match(number or title) or (number and not title and SECTION.match(number)):
         return True
-    # A title or section row merged across the table: one text, short, no units, no sentence.
-    only = texts[0] if len(set(texts)) == 1 else ""
+    # A heading merged across the table sits in its first cell; with 序号 first, a lone text in the
+    # task column is a task whose other cells are merged from the row above.
+    only = texts[0] if len(set(texts)) == 1 and title_first else ""
     return bool(only) and len(only) <= 30 and not only.endswith("。") and not top_level_brackets(only)
 
 
@@ -457,11 +459,13 @@ def plan_import(
     today = timezone.localdate()
     domains = list(Domain.objects.all())
     planned, seen = [], {}
-    previous, carried, every_following = None, None, []
+    previous, carried, every_following, above = None, None, [], None
     for source in rows:
         row = PlannedRow(source)
         title, specs = take_unit_brackets(source.title)
         row.title = title
+        source = _merged_from_above(source, above, specs, row)
+        above = source
         units, notes = _row_units(source, specs, previous)
         row.warnings += notes
         for spec in specs:
@@ -489,6 +493,27 @@ def plan_import(
             previous = units
         planned.append(row)
     return ImportPlan(planned)
+
+
+def _merged_from_above(source: SheetRow, above: SheetRow | None, specs: list, row: PlannedRow) -> SheetRow:
+    """A cell merged over several rows reads as blank below its first row (cell values only, as
+    a read-only reader gives them). A row with no 序号 of its own and a blank unit or deadline cell
+    under a row that has one is read as part of that merged block, and says so; a row with its
+    own 序号 keeps its blanks (no lead: refused; no deadline: see ``blank_deadline``)."""
+    if above is None or source.number:
+        return source
+    taken = {}
+    if not (source.lead or source.responsible or specs) and (above.lead or above.responsible):
+        taken.update(lead=above.lead, responsible=above.responsible, partner=source.partner or above.partner)
+    if not _cell_text(source.deadline) and _cell_text(above.deadline) and not deadline_in_text(source.title, 2000):
+        taken["deadline"] = above.deadline
+    if not taken:
+        return source
+    row.warnings.append(
+        _("Row %(row)d has no 序号 and blank cells: they are read as merged with row %(above)d above.")
+        % {"row": source.row, "above": above.row}
+    )
+    return dataclasses.replace(source, **taken)
 
 
 def _match(matcher, name, confirmed):

@@ -154,3 +154,26 @@ def test_aliases_are_edited_one_per_line_in_the_admin(client, db, city):
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Organization.objects.get(pk=org.pk).aliases == ["市医保局", "市医疗保障局"]
     assert Region.objects.count() >= 1
+
+
+def test_cells_merged_over_sub_tasks_are_read_from_values_alone(tmp_path, plan, bureaus):
+    """A read-only reader gives a merged cell's value in its first row and blanks below it."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(sheet_bytes(HEADER)))
+    ws = book.active
+    ws.append(["1", "建设城市数据底座", "市大数据局", "市财政局", "2026年6月底"])
+    ws.append(["", "建成一体化算力网络", None, None, None])
+    ws.append(["2", "推进公共数据授权运营", "市发改委", "", ""])
+    ws.merge_cells("C3:C4")
+    ws.merge_cells("D3:D4")
+    ws.merge_cells("E3:E4")
+    out = io.BytesIO()
+    book.save(out)
+    command(tmp_path, plan, out.getvalue(), "--assigned-on", "2026-01-05")
+    compute = Task.objects.get(title="建成一体化算力网络")
+    assert compute.lead_org.name == "临江市政务服务和数据管理局" and compute.due_date == date(2026, 6, 30)
+    assert [o.name for o in compute.partner_orgs.all()] == ["临江市财政局"]
+    assert Task.objects.get(title="推进公共数据授权运营").due_date is None  # its own 序号: its own blank
