@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rules.contrib.models import RulesModel
 from simple_history.models import HistoricalRecords
 
@@ -100,10 +101,10 @@ class BudgetPolicy(RulesModel):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Closing the year publishes its budget: from then on its policy, requests and final amounts,
     # and the evaluations of the year before that it rests on, are no longer changed.
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(pgettext_lazy("budget year", "closed at"), null=True, blank=True, editable=False)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("closed by"),
+        verbose_name=pgettext_lazy("budget year", "closed by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

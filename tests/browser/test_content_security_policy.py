@@ -51,7 +51,7 @@ def test_swagger_ui_the_browsable_api_and_the_admin(manager, sign_in, live_serve
     page = sign_in(manager)
     page.goto(f"{live_server.url}/api/v1/docs/")
     page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
-    assert page.locator(".swagger-ui .opblock").count() > 50
+    assert page.locator(".swagger-ui .opblock").count() > 0
     page.goto(f"{live_server.url}/api/v1/projects/")
     assert page.locator(".response-info").is_visible()
     page.goto(f"{live_server.url}/admin/")

@@ -31,7 +31,7 @@
       chart.clear();
       if (!data.grades.length) empty(chart, data.labels.empty);
       else chart.setOption({
-        tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
+        tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）", renderMode: "richText" },  // drawn on the canvas: HTML tooltips carry style="" (CSP)
         legend: { bottom: 0 },
         series: [{ type: "pie", radius: ["40%", "70%"], data: data.grades, label: { formatter: "{b}\n{c}" } }],
       });
@@ -42,7 +42,7 @@
       chart.clear();
       if (!data.domains.length) empty(chart, data.labels.empty);
       else chart.setOption({
-        tooltip: { trigger: "axis" },
+        tooltip: { trigger: "axis", renderMode: "richText" },
         legend: { bottom: 0 },
         grid: { left: 8, right: 16, top: 24, bottom: 48, containLabel: true },
         xAxis: { type: "category", data: data.domains, axisLabel: { interval: 0, rotate: 20 } },

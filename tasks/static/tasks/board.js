@@ -14,7 +14,7 @@
       .then(function (data) {
         var kinds = Object.keys(data.series);
         chart.setOption({
-          tooltip: { trigger: "axis" },
+          tooltip: { trigger: "axis", renderMode: "richText" },
           legend: { data: kinds.map(function (k) { return data.labels[k]; }), top: 0 },
           grid: { left: 40, right: 20, top: 40, bottom: 30 },
           xAxis: { type: "category", data: data.dates },
