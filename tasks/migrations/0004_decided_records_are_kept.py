@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tasks", "0002_board_index_due_date"),
+        ("tasks", "0003_supervision_loopholes_and_import"),
     ]
 
     operations = [
