@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from portfolio.uploads import download_response, refused_upload_message
 from portfolio.workflow import ActionNotPermitted, InvalidTransition, RequirementsNotMet, WorkflowError
-from tasks import exports, forms, selectors, services
+from tasks import documents, exports, forms, selectors, services
 from tasks.filters import NoticeFilter, TaskFilter
 from tasks.importing import ImportFileError
 from tasks.lifecycle import TRANSITIONS, Action, NoticeStatus, Status, WarningKind
@@ -253,6 +253,17 @@ def notice_step(request, pk, step):
     else:
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
     return redirect(reverse("tasks:detail", args=[notice.task_id]) + "#notices")
+
+
+@login_required
+def notice_document(request, pk):
+    """The 督办单 in its official layout, to print (the print stylesheet drops everything else)."""
+    notice = get_object_or_404(
+        Notice.objects.visible_to(request.user).select_related("task__lead_org", "issued_by__organization"), pk=pk
+    )
+    return render(
+        request, "tasks/notice_document.html", {"notice": notice, "document": documents.notice_document(notice)}
+    )
 
 
 @login_required

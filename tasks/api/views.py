@@ -13,6 +13,8 @@ from portfolio.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from portfolio.uploads import refused_upload_message
 from tasks import selectors, services
 from tasks.api import serializers
+from tasks.api.renderers import DOCUMENT_RENDERERS
+from tasks.documents import DOCX_TYPE, document_response
 from tasks.filters import NoticeFilter, TaskFilter, WarningFilter
 from tasks.lifecycle import Action
 from tasks.models import Notice, Task, TaskWarning
@@ -213,6 +215,7 @@ class NoticeViewSet(ScopedModelViewSet):
         "reply": "view",
         "close": "view",
         "escalate": "view",
+        "document": "view",
     }
 
     def create(self, request, *args, **kwargs):
@@ -225,8 +228,26 @@ class NoticeViewSet(ScopedModelViewSet):
         )
         return Response(self.get_serializer(notice).data, status=status.HTTP_201_CREATED)
 
+    def perform_content_negotiation(self, request, force=False):
+        # ?format= names the document's format there, checked by the action (400 if unknown).
+        return super().perform_content_negotiation(request, force=force or self.action == "document")
+
     def _answer(self, notice):
         return Response(self.get_serializer(Notice.objects.select_related("task", "issued_by").get(pk=notice.pk)).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["pdf", "docx"])],
+        responses={(200, "application/pdf"): bytes, (200, DOCX_TYPE): bytes},
+        summary="督办单 as a document",
+    )
+    @action(detail=True, methods=["get"], renderer_classes=DOCUMENT_RENDERERS)
+    def document(self, request, pk=None, format=None):
+        """The 督办单 as PDF (default) or as .docx (``?format=docx``) for offices that edit before stamping."""
+        notice = self.get_object()
+        kind = request.query_params.get("format", "pdf")
+        if kind not in ("pdf", "docx"):
+            raise ValidationError({"format": [_("Choose format=pdf or format=docx.")]})
+        return document_response(notice, kind)
 
     @extend_schema(request=serializers.NoticeReplySerializer, responses=serializers.NoticeSerializer)
     @action(detail=True, methods=["post"])
