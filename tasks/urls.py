@@ -15,6 +15,7 @@ urlpatterns = [
     path("ranking/", views.ranking, name="ranking"),
     path("ranking/export.xlsx", views.export_ranking, name="ranking-export"),
     path("notices/", views.notice_list, name="notices"),
+    path("bulletins/", views.bulletins, name="bulletins"),
     path("notices/<int:pk>/document/", views.notice_document, name="notice-document"),
     path("notices/<int:pk>/<str:step>/", views.notice_step, name="notice-step"),
     path("import/", views.import_upload, name="import"),

@@ -408,3 +408,45 @@ def import_preview(request, pk):
         "tasks/import_preview.html",
         {"record": record, "planned": planned, "close": planned.close_matches(), "confirmed": confirmed},
     )
+
+
+@login_required
+def bulletins(request):
+    """督查通报: the archive of monthly bulletins, and (supervision and portfolio office) issuing one."""
+    from tasks.bulletin import BulletinExists, generate_bulletin, previous_month
+    from tasks.models import Bulletin
+
+    user = request.user
+    archive = Bulletin.objects.visible_to(user).defer("docx", "pdf")
+    if not (user.sees_whole_region or user.is_leader):
+        raise Http404
+    may_issue = user.is_superuser or _role(user) in ("supervisor", "manager")
+    if request.method == "POST":
+        if not may_issue:
+            raise PermissionDenied
+        month = selectors.parse_month(request.POST.get("month"))
+        if month is None:
+            messages.error(request, _("Write the month as YYYY-MM, e.g. 2026-11."))
+        else:
+            try:
+                bulletin = generate_bulletin(month, by=user)
+            except BulletinExists as exists:
+                messages.error(
+                    request,
+                    _("The bulletin for this month was already issued as %(number)s.")
+                    % {"number": exists.bulletin.number},
+                )
+            except WorkflowError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("%(number)s is issued and sent.") % {"number": bulletin.number})
+            return redirect("tasks:bulletins")
+    return render(
+        request,
+        "tasks/bulletins.html",
+        {
+            "bulletins": archive,
+            "may_issue": may_issue,
+            "default_month": previous_month(timezone.localdate()).strftime("%Y-%m"),
+        },
+    )
