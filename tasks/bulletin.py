@@ -282,7 +282,7 @@ def _chart(rows) -> Drawing:
     chart.valueAxis.labels.fontName = doc.FONT
     chart.bars[0].fillColor = colors.HexColor("#2F5597")
     drawing.add(chart)
-    drawing.add(String(4.6 * cm, 0.05 * cm, "按期完成率（%）", fontName=doc.FONT, fontSize=8))
+    drawing.add(String(15 * cm, height - 0.3 * cm, "按期完成率（%）", fontName=doc.FONT, fontSize=8, textAnchor="end"))
     return drawing
 
 

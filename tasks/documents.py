@@ -64,7 +64,8 @@ def notice_document(notice) -> NoticeDocument:
         ("督办事项", f"{task.code} {task.title}"),
         ("任务完成时限", chinese_date(task.due_date) or task.deadline_text or "—"),
         ("督办要求", notice.requirement),
-        ("回复期限", f"{deadline}前（{days}个工作日）" if days else f"{deadline}前"),
+        # The working days are worth saying for a real deadline, not for a date years away.
+        ("回复期限", f"{deadline}前（{days}个工作日）" if 0 < days <= 60 else f"{deadline}前"),
     ]
     if notice.level > 1:
         rows.append(("督办等级", f"第{notice.level}次督办（升级督办）"))
