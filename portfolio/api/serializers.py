@@ -86,6 +86,7 @@ class UserSerializer(CleanModelSerializer):
             "organization_name",
             "role",
             "role_label",
+            "is_leader",
             "is_active",
             "password",
         ]
