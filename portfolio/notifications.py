@@ -50,10 +50,11 @@ DEFAULTS = {
         Event.NOTICE: IMMEDIATE,
         Event.PROPOSAL_RETURNED: IMMEDIATE,
         Event.APPROVAL: IMMEDIATE,
+        Event.BUDGET: IMMEDIATE,  # a rectification has a deadline
         Event.BULLETIN: DIGEST,
     },
     Role.REVIEWER: _BASE | {Event.APPROVAL: IMMEDIATE, Event.BULLETIN: APP},
-    Role.MANAGER: _BASE,
+    Role.MANAGER: _BASE | {Event.APPROVAL: IMMEDIATE},  # submissions and acceptance requests wait on them
     Role.SUPERVISOR: _BASE | {Event.NOTICE: IMMEDIATE},
     Role.FINANCE: _BASE | {Event.BUDGET: IMMEDIATE, Event.BULLETIN: DIGEST},
 }

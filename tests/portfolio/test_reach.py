@@ -273,7 +273,7 @@ def test_a_channel_that_recovers_is_no_longer_shown_failing(supervisor, robots, 
 def test_preferences_start_from_the_roles_defaults_and_can_be_changed(api, owner, supervisor):
     mine = {p["event"]: p for p in api.as_(owner).get("/api/v1/notification-preferences/").json()}
     assert mine["task_assigned"]["delivery"] == "immediate" and mine["task_assigned"]["is_default"]
-    assert mine["warning"]["delivery"] == "digest"
+    assert mine["warning"]["delivery"] == "digest" and mine["budget"]["delivery"] == "immediate"
     assert mine["task_assigned"]["label"] == "新任务交办"
     supervisors = {
         p["event"]: p["delivery"] for p in api.as_(supervisor).get("/api/v1/notification-preferences/").json()
@@ -314,7 +314,7 @@ def test_the_morning_digest_groups_what_waits_and_is_never_empty(
     with committed():
         notify([owner], kind="tasks.warning.due_soon", title="临期提醒：2项任务", url="/tasks/?mine=1")
         notify([owner], kind="tasks.warning.overdue", title="逾期预警：1项任务", url="/tasks/3/")
-        notify([owner], kind="rectification_opened", title="差评整改：智慧停车", url="/evaluation/1/")
+        notify([owner], kind="tasks.partner_report", title="配合单位填报：智慧停车", url="/tasks/5/")
         [read] = notify([owner], kind="tasks.warning.due_soon", title="已读过的提醒")
     assert smtp_server.messages == [] and robots.posts == []  # nothing at once: all were digest
     read.read_at = read.created_at
@@ -324,8 +324,8 @@ def test_the_morning_digest_groups_what_waits_and_is_never_empty(
     [mail] = smtp_server.messages
     assert mail["subject"] == "每日汇总：3条更新"
     body = mail["body"]
-    assert "【预警】（2）" in body and "【预算决定与整改】（1）" in body
-    assert body.index("临期提醒") < body.index("逾期预警") < body.index("差评整改")
+    assert "【预警】（2）" in body and "【其他动态】（1）" in body
+    assert body.index("临期提醒") < body.index("逾期预警") < body.index("配合单位填报")
     assert "https://portal.example.gov.cn/tasks/3/" in body and "已读过的提醒" not in body
     [post] = robots.posts
     assert "每日汇总：3条更新" in post["json"]["markdown"]["content"]
@@ -429,3 +429,25 @@ def test_the_health_page_says_when_the_holiday_calendar_does_not_know_a_year(cli
     client.force_login(manager)
     html = client.get("/health/").content.decode()
     assert 'data-testid="calendar-warning"' in html and "2027" in html
+
+
+def test_the_list_and_the_channels_api_read_a_fixed_number_of_queries(
+    client, api, owner, django_assert_max_num_queries
+):
+    for i in range(40):
+        notify([owner], kind="tasks.warning.overdue", title=f"逾期预警{i}", url=f"/tasks/{i % 7}/")
+    for i in range(5):
+        channels.save_channel(
+            None,
+            by=owner,
+            kind="wecom",
+            name=f"群{i}",
+            url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc",
+            secret=None,
+            organization=owner.organization if i % 2 else None,
+        )
+    client.force_login(owner)
+    with django_assert_max_num_queries(10):
+        assert client.get("/notifications/").status_code == 200
+    with django_assert_max_num_queries(6):
+        assert len(api.as_(owner).get("/api/v1/channels/").json()["results"]) == 5

@@ -1,5 +1,6 @@
 """Chinese working days from the chinese-calendar package, with a loud fallback for unknown years."""
 
+import logging
 from datetime import date
 
 from portfolio import workdays
@@ -18,7 +19,9 @@ def test_reply_deadlines_count_working_days():
     assert workdays.working_days_between(date(2026, 9, 30), date(2026, 10, 10)) == 3
 
 
-def test_a_year_the_calendar_does_not_know_falls_back_to_weekdays_and_says_so(caplog):
+def test_a_year_the_calendar_does_not_know_falls_back_to_weekdays_and_says_so(caplog, monkeypatch):
+    monkeypatch.setattr(workdays, "_UNKNOWN_YEARS", set())
+    caplog.set_level(logging.WARNING, logger="portfolio.workdays")
     assert not workdays.calendar_known(2031)
     assert workdays.first_working_day(2031, 2) == date(2031, 2, 3)  # Saturday 1st, Sunday 2nd
     assert "2031" in caplog.text
