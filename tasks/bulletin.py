@@ -173,7 +173,8 @@ def change(now, before) -> str:
     delta = round(now - before, 1)
     if not delta:
         return "持平"
-    text = f"{abs(delta):.1f}" if isinstance(delta, float) and not float(delta).is_integer() else f"{abs(delta):g}"
+    # A rate keeps its one decimal (+50.0); a count is a whole number (+3).
+    text = f"{abs(delta):.1f}" if isinstance(now, float) or isinstance(before, float) else f"{abs(delta):g}"
     return f"+{text}" if delta > 0 else f"−{text}"
 
 

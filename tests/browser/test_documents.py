@@ -4,7 +4,7 @@ screenshots in var/screenshots/."""
 import io
 import shutil
 import subprocess
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -44,12 +44,23 @@ def test_a_supervisor_prints_the_notice(live_server, sign_in, page, transport_bu
 
 def test_the_bulletins_first_page(live_server, sign_in, page, transport_bureau, health_bureau, supervisor, manager):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    for org in (transport_bureau, health_bureau):
-        task_factories.task(org, due_in=-20, assigned_days_ago=80, status=Status.IN_PROGRESS)
+    from django.utils import timezone
+
+    from tasks.models import Task
     from tasks.scan import run_scan
 
-    run_scan()
-    issued = bulletin.generate_bulletin(bulletin.previous_month(date.today()), by=supervisor)
+    month = bulletin.previous_month(timezone.localdate())
+    month_end = timezone.localdate().replace(day=1) - timedelta(days=1)
+    for org, late in ((transport_bureau, 1), (health_bureau, 2)):
+        for i in range(3):
+            task = task_factories.task(org, due_in=0, assigned_days_ago=120, status=Status.IN_PROGRESS)
+            due = month - timedelta(days=40) if i < late else month + timedelta(days=5)
+            Task.objects.filter(pk=task.pk).update(due_date=due)
+            if i >= late:
+                done = timezone.make_aware(datetime.combine(month + timedelta(days=2), time(10)))
+                Task.objects.filter(pk=task.pk).update(status=Status.COMPLETED, completed_at=done)
+    run_scan(today=month_end)  # the warnings open at the month's end
+    issued = bulletin.generate_bulletin(month, by=supervisor)
     (SHOTS / "bulletin.pdf").write_bytes(bytes(issued.pdf))
     sign_in(manager)
     page.goto(f"{live_server.url}/tasks/bulletins/")
