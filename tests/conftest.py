@@ -188,3 +188,14 @@ def robots(settings):
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed():`` — a service's transaction as in production: on commit its Celery
+    jobs are enqueued and run at once in this thread (retries included), as a worker would."""
+    from portfolio.celery import app
+
+    app.conf.task_always_eager = True
+    yield lambda: django_capture_on_commit_callbacks(execute=True)
+    app.conf.task_always_eager = False

@@ -202,7 +202,22 @@ class WarningViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["opened_at", "closed_at", "kind"]
 
 
-class NoticeViewSet(ScopedModelViewSet):
+class DocumentActionMixin:
+    """A ``document`` action answering ``?format=pdf`` (default) or ``?format=docx``."""
+
+    def perform_content_negotiation(self, request, force=False):
+        # ?format= names the document's format there, checked by document_format (400 if unknown).
+        return super().perform_content_negotiation(request, force=force or self.action == "document")
+
+    @staticmethod
+    def document_format(request) -> str:
+        kind = request.query_params.get("format", "pdf")
+        if kind not in ("pdf", "docx"):
+            raise ValidationError({"format": [_("Choose format=pdf or format=docx.")]})
+        return kind
+
+
+class NoticeViewSet(DocumentActionMixin, ScopedModelViewSet):
     """督办单: issued by the supervision office, replied by the lead organization, closed (销号) or escalated."""
 
     queryset = Notice.objects.select_related("task", "issued_by")
@@ -230,10 +245,6 @@ class NoticeViewSet(ScopedModelViewSet):
         )
         return Response(self.get_serializer(notice).data, status=status.HTTP_201_CREATED)
 
-    def perform_content_negotiation(self, request, force=False):
-        # ?format= names the document's format there, checked by the action (400 if unknown).
-        return super().perform_content_negotiation(request, force=force or self.action == "document")
-
     def _answer(self, notice):
         return Response(self.get_serializer(Notice.objects.select_related("task", "issued_by").get(pk=notice.pk)).data)
 
@@ -246,10 +257,7 @@ class NoticeViewSet(ScopedModelViewSet):
     def document(self, request, pk=None, format=None):
         """The 督办单 as PDF (default) or as .docx (``?format=docx``) for offices that edit before stamping."""
         notice = self.get_object()
-        kind = request.query_params.get("format", "pdf")
-        if kind not in ("pdf", "docx"):
-            raise ValidationError({"format": [_("Choose format=pdf or format=docx.")]})
-        return document_response(notice, kind)
+        return document_response(notice, self.document_format(request))
 
     @extend_schema(request=serializers.NoticeReplySerializer, responses=serializers.NoticeSerializer)
     @action(detail=True, methods=["post"])
@@ -273,7 +281,7 @@ class NoticeViewSet(ScopedModelViewSet):
         return self._answer(services.escalate_notice(self.get_object(), by=request.user, **payload.validated_data))
 
 
-class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
+class BulletinViewSet(DocumentActionMixin, viewsets.ReadOnlyModelViewSet):
     """督查通报: the monthly supervision bulletins, numbered and archived; ``generate/`` issues one."""
 
     serializer_class = serializers.BulletinSerializer
@@ -283,9 +291,6 @@ class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return Bulletin.objects.visible_to(self.request.user).defer("docx", "pdf")
-
-    def perform_content_negotiation(self, request, force=False):
-        return super().perform_content_negotiation(request, force=force or self.action == "document")
 
     @extend_schema(request=serializers.BulletinGenerateSerializer, responses={201: serializers.BulletinSerializer})
     @action(detail=False, methods=["post"])
@@ -313,9 +318,7 @@ class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"], renderer_classes=DOCUMENT_RENDERERS)
     def document(self, request, pk=None, format=None):
-        kind = request.query_params.get("format", "pdf")
-        if kind not in ("pdf", "docx"):
-            raise ValidationError({"format": [_("Choose format=pdf or format=docx.")]})
+        kind = self.document_format(request)
         bulletin = get_object_or_404(Bulletin.objects.visible_to(request.user), pk=pk)
         body = bytes(bulletin.pdf if kind == "pdf" else bulletin.docx)
         return attachment(body, "application/pdf" if kind == "pdf" else DOCX_TYPE, f"{bulletin.number}.{kind}")

@@ -26,22 +26,6 @@ def run_after_commit(callbacks):
         callback()
 
 
-@pytest.fixture
-def eager():
-    """Jobs run at once in this thread when enqueued (retries included), as a worker would."""
-    from portfolio.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
-@pytest.fixture
-def committed(eager, django_capture_on_commit_callbacks):
-    """``with committed():`` — a service's transaction: on commit its jobs are enqueued and run."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def add_channel(robots, *, by, kind="wecom", path=WECOM, organization=None, secret=None, name="督查工作群"):
     query = {"wecom": "?key=k-123456789", "dingtalk": "?access_token=t-123456789", "feishu": ""}[kind]
     return channels.save_channel(
@@ -135,7 +119,7 @@ def test_an_owner_registers_only_their_own_organizations_group_and_sees_no_other
 
 # --- Sending at once ----------------------------------------------------------------------------
 def test_an_event_chosen_at_once_is_emailed_and_posted_in_wecom_format_once(
-    owner, smtp_server, robots, settings, eager, django_capture_on_commit_callbacks
+    owner, smtp_server, robots, settings, committed, django_capture_on_commit_callbacks
 ):
     settings.SITE_URL = "https://portal.example.gov.cn"
     owner.email = "zhangwei@example.gov.cn"

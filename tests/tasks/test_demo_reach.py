@@ -22,10 +22,8 @@ def demo(settings, tmp_path):
 
 
 def test_a_severe_task_in_the_demo_reaches_the_group_once_and_the_lead_by_one_email(
-    demo, robots, smtp_server, django_capture_on_commit_callbacks
+    demo, robots, smtp_server, committed
 ):
-    from portfolio.celery import app
-
     supervisor, owner = User.objects.get(username="supervisor"), User.objects.get(username="owner")
     channels.save_channel(
         None,
@@ -47,14 +45,10 @@ def test_a_severe_task_in_the_demo_reaches_the_group_once_and_the_lead_by_one_em
         assigned_days_ago=90,
         status=Status.IN_PROGRESS,
     )
-    app.conf.task_always_eager = True
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            run_scan()
-        with django_capture_on_commit_callbacks(execute=True):
-            run_scan()  # again: nothing new
-    finally:
-        app.conf.task_always_eager = False
+    with committed():
+        run_scan()
+    with committed():
+        run_scan()  # again: nothing new
     [post] = robots.posts
     assert post["json"]["msgtype"] == "markdown" and task.code in post["json"]["markdown"]["content"]
     to_lead = [m for m in smtp_server.messages if m["to"] == [owner.email]]
@@ -62,12 +56,8 @@ def test_a_severe_task_in_the_demo_reaches_the_group_once_and_the_lead_by_one_em
     waiting = Notification.objects.filter(recipient=owner, delivery="digest", digested_at__isnull=True).count()
     assert waiting >= 1
     smtp_server.messages.clear()
-    app.conf.task_always_eager = True
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            send_digests()
-    finally:
-        app.conf.task_always_eager = False
+    with committed():
+        send_digests()
     [digest] = [m for m in smtp_server.messages if m["to"] == [owner.email]]
     assert digest["subject"].startswith("每日汇总") and "【预警】" in digest["body"]
     assert "逾期预警" in digest["body"]

@@ -16,15 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    from portfolio.celery import app
-
-    app.conf.task_always_eager = True
-    yield lambda: django_capture_on_commit_callbacks(execute=True)
-    app.conf.task_always_eager = False
-
-
-@pytest.fixture
 def leader(transport_bureau):
     return factories.user(
         Role.OWNER,
