@@ -75,13 +75,13 @@ class UserAdmin(ObjectPermissionsModelAdmin, DjangoUserAdmin):
     superuser's account out of a manager's hands, and who is staff or superuser stays with
     superusers."""
 
-    list_display = ["username", "name", "organization", "role", "is_active", "last_login"]
+    list_display = ["username", "name", "organization", "role", "is_leader", "is_active", "last_login"]
     list_filter = ["role", "is_active", "is_staff"]
     search_fields = ["username", "name", "email"]
     autocomplete_fields = ["organization"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Person"), {"fields": ("name", "email", "organization", "role")}),
+        (_("Person"), {"fields": ("name", "email", "organization", "role", "is_leader")}),
         (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )

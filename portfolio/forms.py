@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.models import ChannelKind
 from portfolio.signin import SignInThrottled, sign_in
 
 
@@ -27,3 +28,21 @@ class SignInForm(AuthenticationForm):
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class ChannelForm(forms.Form):
+    """A robot channel on the reminder settings page; portfolio.channels.save_channel checks it."""
+
+    kind = forms.ChoiceField(label=_("messenger"), choices=ChannelKind.choices)
+    name = forms.CharField(label=_("name"), max_length=100)
+    url = forms.CharField(label=_("webhook address"), max_length=500)
+    secret = forms.CharField(
+        label=_("signing secret"),
+        max_length=200,
+        required=False,
+        help_text=_("DingTalk and Feishu robots with signing enabled; stored encrypted, never shown again."),
+        widget=forms.PasswordInput,
+    )
+    for_organization = forms.BooleanField(
+        label=_("the group of my organization (not only me)"), required=False, initial=True
+    )

@@ -309,6 +309,24 @@ CELERY_BEAT_SCHEDULE = {
     # The cockpit: remind owners of a month's missing self-rating, every morning (09:05 local time).
     "cockpit-status-reminders": {"task": "cockpit.remind_status_reports", "schedule": crontab(hour=9, minute=5)},
 }
+# Messenger robots (portfolio.channels): retries of a failed post, the first after
+# CHANNEL_RETRY_SECONDS, each later one twice as long; the morning digest's hour (local time).
+CHANNEL_RETRIES = env.integer("CHANNEL_RETRIES", 3, minimum=0)
+CHANNEL_RETRY_SECONDS = env.integer("CHANNEL_RETRY_SECONDS", 60, minimum=1)
+DIGEST_HOUR = env.integer("DIGEST_HOUR", 8, minimum=0, maximum=23)
+CELERY_BEAT_SCHEDULE["morning-digest"] = {
+    "task": "portfolio.send_digests",
+    "schedule": crontab(hour=DIGEST_HOUR, minute=0),
+}
+# The monthly supervision bulletin: beat asks every morning; the job generates last month's
+# bulletin only on the month's first working day (Chinese calendar), and only once.
+CELERY_BEAT_SCHEDULE["monthly-bulletin"] = {
+    "task": "tasks.monthly_bulletin",
+    "schedule": crontab(hour=7, minute=30),
+}
+# Only for tests: webhook origins (e.g. "http://127.0.0.1:8123") accepted besides the
+# messengers' own hosts. Read from no environment variable, so production cannot widen it.
+WEBHOOK_TEST_ORIGINS: tuple = ()
 HEALTH_CHECK_TIMEOUT = env.integer("HEALTH_CHECK_TIMEOUT", 3, minimum=1)
 # /healthz checks the database and the broker at most this often per process (0: every probe).
 HEALTHZ_CACHE_SECONDS = env.integer("HEALTHZ_CACHE_SECONDS", 5, minimum=0)

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from portfolio.models import Heartbeat, Notification
+from portfolio.models import Delivery, Heartbeat, Notification
 
 logger = logging.getLogger(__name__)
 PENDING_EMAIL_AGE = timedelta(minutes=2)  # younger ones are still on their way through the queue
@@ -52,7 +52,9 @@ def record_heartbeat(name: str, *, worker: str) -> None:
 @shared_task(name="portfolio.send_notification_emails")
 def send_notification_emails(notification_ids: list[int]) -> None:
     """Email each notification once: claim it with a conditional UPDATE, then send."""
-    pending = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).select_related("recipient")
+    pending = Notification.objects.filter(
+        pk__in=notification_ids, emailed_at__isnull=True, delivery=Delivery.IMMEDIATE
+    ).select_related("recipient")
     for notification in pending:
         if not notification.recipient.email:
             continue
@@ -79,6 +81,7 @@ def send_pending_emails() -> int:
     pending = list(
         Notification.objects.filter(
             emailed_at__isnull=True,
+            delivery=Delivery.IMMEDIATE,  # the digest and in-app-only ones are not e-mailed one by one
             created_at__lt=now - PENDING_EMAIL_AGE,
             created_at__gt=now - PENDING_EMAIL_HORIZON,
         )
@@ -88,3 +91,35 @@ def send_pending_emails() -> int:
     if pending:
         send_notification_emails(pending)
     return len(pending)
+
+
+@shared_task(bind=True, name="portfolio.send_channel_message", max_retries=None)
+def send_channel_message(self, message_id: int) -> None:
+    """Post one message to its robot channel; retry with back-off, then mark the channel failing.
+
+    Each message is its own job, so a channel that answers errors delays nobody else's posts.
+    """
+    from portfolio.delivery import post_message
+
+    retries = settings.CHANNEL_RETRIES  # read per run, so the admin's environment change applies
+    final = self.request.retries >= retries
+    if post_message(message_id, final=final) and not final:
+        raise self.retry(countdown=settings.CHANNEL_RETRY_SECONDS * 2**self.request.retries, max_retries=retries)
+
+
+@shared_task(name="portfolio.send_digests")
+def send_digests() -> int:
+    """The morning digest (beat: CELERY_BEAT_SCHEDULE["morning-digest"]): one job per user."""
+    from portfolio.delivery import users_with_digest
+
+    users = users_with_digest()
+    for user_id in users:
+        send_digest.delay(user_id)
+    return len(users)
+
+
+@shared_task(name="portfolio.send_digest")
+def send_digest(user_id: int) -> int:
+    from portfolio.delivery import send_digest as send
+
+    return send(user_id)

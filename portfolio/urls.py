@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", views.notifications, name="notifications"),
+    path("notifications/settings/", views.notification_settings, name="notification-settings"),
     path("notifications/read-all/", views.read_all_notifications, name="notifications-read-all"),
     path("notifications/<int:pk>/open/", views.open_notification, name="notification-open"),
     path("health/", views.health_page, name="health"),

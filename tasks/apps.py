@@ -32,6 +32,13 @@ class TasksConfig(AppConfig):
             order=320,
             icon="megaphone",
         ),
+        NavItem(
+            _("Supervision bulletins"),
+            "tasks:bulletins",
+            roles=frozenset({"supervisor", "manager", "finance"}),
+            order=325,
+            icon="file-earmark-text",
+        ),
         NavItem(_("Import tasks"), "tasks:import", roles=frozenset({"manager"}), order=330, icon="file-earmark-excel"),
     )
 

@@ -1,6 +1,7 @@
 """Who is told about a task, and the notifications the scan and the services send.
 
-"Whoever must act" on a task is the owner accounts of its lead and co-lead organizations. An
+"Whoever must act" on a task is the owner accounts of its lead and co-lead organizations (not
+their leader accounts, who hear of escalations only: severe warnings, unanswered notices). An
 organization without accounts of its own (a district bureau that works through its government)
 is represented by the owners of its nearest ancestor that has some, so no warning goes unheard.
 """
@@ -14,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Organization, Role, User
-from portfolio.notifications import notify, users_with_role
+from portfolio.notifications import leaders_of, notify, supervision_offices, users_with_role
 from tasks.lifecycle import WarningKind
 from tasks.models import Task
 
@@ -47,7 +48,8 @@ def owners_for_orgs(org_ids) -> dict[int, list[User]]:
     paths = dict(Organization.objects.filter(pk__in=org_ids).values_list("pk", "path"))
     ancestors = {int(step) for path in paths.values() for step in path.strip("/").split("/") if step}
     by_org = defaultdict(list)
-    for user in User.objects.filter(organization_id__in=ancestors, role=Role.OWNER, is_active=True):
+    # Leader accounts are told of escalations (notify_warnings → _escalate), not of every reminder.
+    for user in User.objects.filter(organization_id__in=ancestors, role=Role.OWNER, is_active=True, is_leader=False):
         by_org[user.organization_id].append(user)
     answer = {}
     for org_id, path in paths.items():
@@ -118,24 +120,70 @@ def notify_warnings(new: QuerySet) -> int:
     for (user_pk, kind), listed in per_user.items():
         _send(users[user_pk], kind, listed)
 
-    # A task with a notice already open is being supervised: proposing another one is noise.
-    severe = new.filter(kind=WarningKind.SEVERE, task__open_notice_count=0)
-    severe_count = severe.count()
-    if severe_count:
-        listed = list(
-            severe.order_by("task__due_date").values_list("task_id", "task__code", "task__title")[: LISTED + 1]
-        )
-        url = task_url(listed[0][0]) + "#issue-notice" if severe_count == 1 else reverse("tasks:board") + "?light=red"
-        extra = severe_count - LISTED
-        notify(
-            users_with_role(Role.SUPERVISOR),
-            kind="tasks.warning.severe.supervisor",
-            title=_("Severely overdue: %(count)d task(s) — a supervision notice is proposed"),
-            body=_body(_("Consider issuing a supervision notice on these tasks:"), listed[:LISTED], extra=extra),
-            url=url,
-            params={"count": severe_count},
-        )
+    for kind in ESCALATED:
+        escalated = new.filter(kind=kind)
+        if kind == WarningKind.SEVERE:
+            # A task with a notice already open is being supervised: proposing another one is noise.
+            escalated = escalated.filter(task__open_notice_count=0)
+        _escalate(escalated, kind)
     return count
+
+
+# The rungs of the ladder that go above the lead organization (DESIGN.md "Warning kinds"): the
+# supervisors, the supervision office's group, and the lead organization's leader accounts.
+ESCALATED = {
+    WarningKind.SEVERE: (
+        _("Severely overdue: %(count)d task(s) — a supervision notice is proposed"),
+        _("Consider issuing a supervision notice on these tasks:"),
+        _("Severely overdue tasks of your organization: %(count)d"),
+        "#issue-notice",
+    ),
+    WarningKind.NOTICE_OVERDUE: (
+        _("Supervision notice unanswered past its reply date: %(count)d task(s)"),
+        _("The lead organizations have not replied to the supervision notices on these tasks in time:"),
+        _("Supervision notices to your organization unanswered past their reply date: %(count)d"),
+        "#notices",
+    ),
+}
+
+
+def _escalate(warnings: QuerySet, kind: str) -> None:
+    """Tell the supervisors and their office's group once, and each lead organization's leaders."""
+    title, intro, leader_title, anchor = ESCALATED[kind]
+    total = warnings.count()
+    if not total:
+        return
+    rows = list(
+        warnings.order_by("task__due_date", "task_id").values_list(
+            "pk", "task_id", "task__code", "task__title", "task__lead_org_id"
+        )
+    )
+    listed = [(task_id, code, title_) for _pk, task_id, code, title_, _org in rows]
+    url = task_url(listed[0][0]) + anchor if total == 1 else reverse("tasks:board") + "?light=red"
+    ids = [pk for pk, *_rest in rows]
+    notify(
+        users_with_role(Role.SUPERVISOR),
+        kind=f"tasks.warning.{kind}.supervisor",
+        title=title,
+        body=_body(intro, listed[:LISTED], extra=total - LISTED),
+        url=url,
+        params={"count": total},
+        groups=supervision_offices(),
+        event_key=f"w{min(ids)}-{max(ids)}-{total}",
+    )
+    by_org = defaultdict(list)
+    for _pk, task_id, code, title_, org_id in rows:
+        by_org[org_id].append((task_id, code, title_))
+    for leader in leaders_of(by_org):
+        tasks = by_org[leader.organization_id]
+        notify(
+            [leader],
+            kind=f"tasks.escalation.{kind}",
+            title=leader_title,
+            body=_body(intro, tasks),
+            url=task_url(tasks[0][0]) if len(tasks) == 1 else reverse("tasks:list") + "?light=red",
+            params={"count": len(tasks)},
+        )
 
 
 def _send(user: User, kind: str, listed: list[tuple[int, str, str]]) -> None:

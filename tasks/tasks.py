@@ -15,3 +15,22 @@ def scan_overdue() -> dict:
     result = run_scan()
     logger.info("overdue scan: %s", result.summary())
     return {"skipped": result.skipped, "opened": result.opened, "closed": result.closed}
+
+
+@shared_task(name="tasks.monthly_bulletin")
+def monthly_bulletin() -> str:
+    """Beat asks every morning; on the first working day of a month, last month's bulletin."""
+    from django.utils import timezone
+
+    from portfolio.workdays import first_working_day
+    from tasks.bulletin import BulletinExists, generate_bulletin, previous_month
+
+    today = timezone.localdate()
+    if today != first_working_day(today.year, today.month):
+        return ""
+    try:
+        bulletin = generate_bulletin(previous_month(today))
+    except BulletinExists as exists:
+        return exists.bulletin.number
+    logger.info("monthly bulletin %s generated", bulletin.number)
+    return bulletin.number

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from portfolio.uploads import download_response, refused_upload_message
 from portfolio.workflow import ActionNotPermitted, InvalidTransition, RequirementsNotMet, WorkflowError
-from tasks import exports, forms, selectors, services
+from tasks import documents, exports, forms, selectors, services
 from tasks.filters import NoticeFilter, TaskFilter
 from tasks.importing import ImportFileError
 from tasks.lifecycle import TRANSITIONS, Action, NoticeStatus, Status, WarningKind
@@ -259,6 +259,17 @@ def notice_step(request, pk, step):
 
 
 @login_required
+def notice_document(request, pk):
+    """The 督办单 in its official layout, to print (the print stylesheet drops everything else)."""
+    notice = get_object_or_404(
+        Notice.objects.visible_to(request.user).select_related("task__lead_org", "issued_by__organization"), pk=pk
+    )
+    return render(
+        request, "tasks/notice_document.html", {"notice": notice, "document": documents.notice_document(notice)}
+    )
+
+
+@login_required
 def notice_list(request):
     if _role(request.user) == "reviewer":
         raise PermissionDenied
@@ -400,4 +411,46 @@ def import_preview(request, pk):
         request,
         "tasks/import_preview.html",
         {"record": record, "planned": planned, "close": planned.close_matches(), "confirmed": confirmed},
+    )
+
+
+@login_required
+def bulletins(request):
+    """督查通报: the archive of monthly bulletins, and (supervision and portfolio office) issuing one."""
+    from tasks.bulletin import BulletinExists, generate_bulletin, previous_month
+    from tasks.models import Bulletin
+
+    user = request.user
+    archive = Bulletin.objects.visible_to(user).defer("docx", "pdf")
+    if not (user.sees_whole_region or user.is_leader):
+        raise Http404
+    may_issue = user.is_superuser or _role(user) in ("supervisor", "manager")
+    if request.method == "POST":
+        if not may_issue:
+            raise PermissionDenied
+        month = selectors.parse_month(request.POST.get("month"))
+        if month is None:
+            messages.error(request, _("Write the month as YYYY-MM, e.g. 2026-11."))
+        else:
+            try:
+                bulletin = generate_bulletin(month, by=user)
+            except BulletinExists as exists:
+                messages.error(
+                    request,
+                    _("The bulletin for this month was already issued as %(number)s.")
+                    % {"number": exists.bulletin.number},
+                )
+            except WorkflowError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("%(number)s is issued and sent.") % {"number": bulletin.number})
+            return redirect("tasks:bulletins")
+    return render(
+        request,
+        "tasks/bulletins.html",
+        {
+            "bulletins": archive,
+            "may_issue": may_issue,
+            "default_month": previous_month(timezone.localdate()).strftime("%Y-%m"),
+        },
     )

@@ -199,3 +199,44 @@ def api():
             return self
 
     return Client()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1; the platform's e-mail goes to it. Yields its mailbox."""
+    from tests.servers import start_smtp
+
+    controller, mailbox = start_smtp()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def robots(settings):
+    """A local HTTP server standing in for the messengers' robot endpoints (127.0.0.1 only)."""
+    import threading
+
+    from tests.servers import Robots
+
+    server = Robots()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.WEBHOOK_TEST_ORIGINS = (server.origin,)
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed():`` — a service's transaction as in production: on commit its Celery
+    jobs are enqueued and run at once in this thread (retries included), as a worker would."""
+    from portfolio.celery import app
+
+    app.conf.task_always_eager = True
+    yield lambda: django_capture_on_commit_callbacks(execute=True)
+    app.conf.task_always_eager = False

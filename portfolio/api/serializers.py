@@ -106,6 +106,7 @@ class UserSerializer(CleanModelSerializer):
             "organization_name",
             "role",
             "role_label",
+            "is_leader",
             "is_active",
             "password",
         ]

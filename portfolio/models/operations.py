@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.models.reach import Delivery, Event
+
 
 class NotificationQuerySet(models.QuerySet):
     def unread(self):
@@ -23,6 +25,11 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    # What the recipient chose for this kind of event when it was created (portfolio.notifications).
+    event = models.CharField(_("event"), max_length=20, choices=Event.choices, default=Event.OTHER)
+    delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE)
+    # Set when the morning digest claimed it (digest deliveries only).
+    digested_at = models.DateTimeField(_("sent in digest at"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -30,7 +37,14 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(delivery="digest", digested_at__isnull=True),
+                name="notification_digest_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -151,6 +151,11 @@ class User(RulesModelMixin, AbstractUser, metaclass=RulesModelBase):
         blank=True,
     )
     role = models.CharField(_("role"), max_length=15, choices=Role.choices, blank=True)
+    is_leader = models.BooleanField(
+        _("leader of the organization"),
+        default=False,
+        help_text=_("Escalations (severely overdue tasks, unanswered supervision notices) reach this account."),
+    )
 
     objects = UserManager()
 

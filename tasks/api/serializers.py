@@ -1,4 +1,7 @@
+from datetime import date
+
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -6,6 +9,7 @@ from portfolio.api.serializers import CleanModelSerializer, VisibleModelSerializ
 from tasks.lifecycle import Action, Light, NoticeStatus, Status, WarningKind
 from tasks.models import (
     ASSIGNMENT_FIELDS,
+    Bulletin,
     Evidence,
     Notice,
     ProgressReport,
@@ -294,3 +298,31 @@ class RankingTierSerializer(serializers.Serializer):
 class RankingSerializer(serializers.Serializer):
     month = serializers.CharField()
     tiers = RankingTierSerializer(many=True)
+
+
+class BulletinSerializer(serializers.ModelSerializer):
+    month = serializers.SerializerMethodField()
+    document = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Bulletin
+        fields = ["id", "number", "month", "year", "sequence", "generated_at", "recipients", "document"]
+
+    def get_month(self, bulletin) -> str:
+        return bulletin.month.strftime("%Y-%m")
+
+    def get_document(self, bulletin) -> dict:
+        url = reverse("bulletin-document", args=[bulletin.pk])
+        request = self.context.get("request")
+        absolute = request.build_absolute_uri if request else (lambda u: u)
+        return {"pdf": absolute(f"{url}?format=pdf"), "docx": absolute(f"{url}?format=docx")}
+
+
+class BulletinGenerateSerializer(serializers.Serializer):
+    month = serializers.RegexField(
+        r"^\d{4}-(0[1-9]|1[0-2])$", error_messages={"invalid": _("Write the month as YYYY-MM, e.g. 2026-11.")}
+    )
+
+    def validate_month(self, value):
+        year, month = (int(part) for part in value.split("-"))
+        return date(year, month, 1)

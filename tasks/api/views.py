@@ -2,10 +2,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rules.contrib.rest_framework import AutoPermissionViewSetMixin
 
@@ -14,9 +15,12 @@ from portfolio.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from portfolio.uploads import refused_upload_message
 from tasks import selectors, services
 from tasks.api import serializers
+from tasks.api.renderers import DOCUMENT_RENDERERS
+from tasks.bulletin import BulletinExists, generate_bulletin
+from tasks.documents import DOCX_TYPE, attachment, document_response
 from tasks.filters import NoticeFilter, TaskFilter, WarningFilter
 from tasks.lifecycle import Action
-from tasks.models import Notice, Task, TaskWarning
+from tasks.models import Bulletin, Notice, Task, TaskWarning
 
 CYCLE_ACTIONS = [a.value for a in Action]
 
@@ -205,7 +209,22 @@ class WarningViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["opened_at", "closed_at", "kind"]
 
 
-class NoticeViewSet(ScopedModelViewSet):
+class DocumentActionMixin:
+    """A ``document`` action answering ``?format=pdf`` (default) or ``?format=docx``."""
+
+    def perform_content_negotiation(self, request, force=False):
+        # ?format= names the document's format there, checked by document_format (400 if unknown).
+        return super().perform_content_negotiation(request, force=force or self.action == "document")
+
+    @staticmethod
+    def document_format(request) -> str:
+        kind = request.query_params.get("format", "pdf")
+        if kind not in ("pdf", "docx"):
+            raise ValidationError({"format": [_("Choose format=pdf or format=docx.")]})
+        return kind
+
+
+class NoticeViewSet(DocumentActionMixin, ScopedModelViewSet):
     """督办单: issued by the supervision office, replied by the lead organization, closed (销号) or escalated."""
 
     queryset = Notice.objects.select_related("task", "issued_by")
@@ -220,6 +239,7 @@ class NoticeViewSet(ScopedModelViewSet):
         "reply": "view",
         "close": "view",
         "escalate": "view",
+        "document": "view",
     }
 
     def create(self, request, *args, **kwargs):
@@ -234,6 +254,17 @@ class NoticeViewSet(ScopedModelViewSet):
 
     def _answer(self, notice):
         return Response(self.get_serializer(Notice.objects.select_related("task", "issued_by").get(pk=notice.pk)).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["pdf", "docx"])],
+        responses={(200, "application/pdf"): bytes, (200, DOCX_TYPE): bytes},
+        summary="督办单 as a document",
+    )
+    @action(detail=True, methods=["get"], renderer_classes=DOCUMENT_RENDERERS)
+    def document(self, request, pk=None, format=None):
+        """The 督办单 as PDF (default) or as .docx (``?format=docx``) for offices that edit before stamping."""
+        notice = self.get_object()
+        return document_response(notice, self.document_format(request))
 
     @extend_schema(request=serializers.NoticeReplySerializer, responses=serializers.NoticeSerializer)
     @action(detail=True, methods=["post"])
@@ -255,3 +286,46 @@ class NoticeViewSet(ScopedModelViewSet):
         payload = serializers.NoticeEscalateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         return self._answer(services.escalate_notice(self.get_object(), by=request.user, **payload.validated_data))
+
+
+class BulletinViewSet(DocumentActionMixin, viewsets.ReadOnlyModelViewSet):
+    """督查通报: the monthly supervision bulletins, numbered and archived; ``generate/`` issues one."""
+
+    serializer_class = serializers.BulletinSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_fields = ["year"]
+    ordering_fields = ["month"]
+
+    def get_queryset(self):
+        return Bulletin.objects.visible_to(self.request.user).defer("docx", "pdf")
+
+    @extend_schema(request=serializers.BulletinGenerateSerializer, responses={201: serializers.BulletinSerializer})
+    @action(detail=False, methods=["post"])
+    def generate(self, request):
+        payload = serializers.BulletinGenerateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            bulletin = generate_bulletin(payload.validated_data["month"], by=request.user)
+        except BulletinExists as exists:
+            return Response(
+                {
+                    "detail": _("The bulletin for this month was already issued as %(number)s.")
+                    % {"number": exists.bulletin.number},
+                    "bulletin": serializers.BulletinSerializer(exists.bulletin, context={"request": request}).data,
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(
+            serializers.BulletinSerializer(bulletin, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["pdf", "docx"])],
+        responses={(200, "application/pdf"): bytes, (200, DOCX_TYPE): bytes},
+    )
+    @action(detail=True, methods=["get"], renderer_classes=DOCUMENT_RENDERERS)
+    def document(self, request, pk=None, format=None):
+        kind = self.document_format(request)
+        bulletin = get_object_or_404(Bulletin.objects.visible_to(request.user), pk=pk)
+        body = bytes(bulletin.pdf if kind == "pdf" else bulletin.docx)
+        return attachment(body, "application/pdf" if kind == "pdf" else DOCX_TYPE, f"{bulletin.number}.{kind}")

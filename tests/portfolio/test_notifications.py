@@ -14,7 +14,7 @@ def test_notify_creates_one_row_per_recipient_and_emails_after_commit(
     with django_capture_on_commit_callbacks() as callbacks:
         created = notify(
             [owner, other_owner, owner],
-            kind="project.returned",
+            kind="project_return",
             title="项目%(code)s已退回修改",
             params={"code": "2026-交通-0001"},
             url="/projects/1/",
@@ -42,7 +42,7 @@ def test_each_notification_is_emailed_once_even_if_the_job_runs_twice(owner, set
     settings.SITE_URL = "https://portal.example.gov.cn"
     owner.email = "zhangwei@example.gov.cn"
     owner.save()
-    [notification] = notify([owner], kind="x", title="请签收任务", body="交办任务待签收", url="/tasks/7/")
+    [notification] = notify([owner], kind="tasks.assigned", title="请签收任务", body="交办任务待签收", url="/tasks/7/")
     send_notification_emails([notification.pk])
     send_notification_emails([notification.pk])
     assert len(mail.outbox) == 1
