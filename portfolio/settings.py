@@ -361,8 +361,9 @@ CONSTANCE_CONFIG_FIELDSETS = (  # a tuple, not a dict: lazy titles cannot be dic
 
 # --- Duplicate-construction check (防重复建设, projects/duplicates) ------------------------------
 # Thresholds of the verdict, overriding the defaults in projects/duplicates/check.py (DEFAULTS,
-# where each is explained; tuned on the development half of tests/data/duplicates/ and checked on
-# the held-out half), e.g. {"DUPLICATE_COVERAGE": 0.7} for a stricter office.
+# where each is explained; fitted on labelled sets, see docs/duplicate-check.md, which also says
+# how to re-fit them for a city with `manage.py evaluate_duplicates --fit`), e.g.
+# {"DUPLICATE_COVERAGE": 0.7} for a stricter office.
 DUPLICATE_CHECK: dict = {}
 
 # --- Security (production) ------------------------------------------------------------------

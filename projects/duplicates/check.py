@@ -15,24 +15,30 @@ from projects.duplicates import index, scoring, text
 from projects.duplicates.models import Kind, SimilarityDocument, SimilarityTerm
 
 DEFAULTS = {
+    # The six decisive thresholds below were fitted by `manage.py evaluate_duplicates --fit` on the
+    # shipped labelled set and the independently written development set together (see
+    # docs/duplicate-check.md for the curve and how to re-fit them for a city).
     # A proposal function is found in an item when its best match there reaches FUNCTION_MATCH and
     # the item is similar as a whole (CONTEXT_SIMILARITY), or when the match alone reaches
     # STRONG_MATCH: a loose match counts only in the right context (车辆轨迹监管 of a ride-hailing
     # proposal is not the 收运车辆轨迹监管 of the waste system).
-    "FUNCTION_MATCH": 0.45,
-    "STRONG_MATCH": 0.7,
-    "CONTEXT_SIMILARITY": 0.3,
+    "FUNCTION_MATCH": 0.35,
+    "STRONG_MATCH": 0.6,
+    "CONTEXT_SIMILARITY": 0.35,
     # duplicate: one item has at least this share of the proposal's functions, this similarity,
     # and this share of what the proposal's name says it is for (its main function).
     "DUPLICATE_COVERAGE": 0.6,
-    "DUPLICATE_SIMILARITY": 0.45,
-    "DUPLICATE_PURPOSE": 0.3,
+    "DUPLICATE_SIMILARITY": 0.3,
+    "DUPLICATE_PURPOSE": 0.4,
     # An item's similarity: the mean of its function matches, and this share of the whole-text cosine.
     "WHOLE_TEXT_SHARE": 0.3,
     # Weight of a weak word (监测, 查询, 实时 …) relative to an ordinary one, before its rarity.
     "WEAK_WORD_WEIGHT": 0.7,
     # How much two synonyms of the thesaurus (查看/查询, 市民/群众) count, relative to the same word.
     "SYNONYM_CREDIT": 0.85,
+    # A proposal function also counts as found in an item that has its words spread over several
+    # functions or in prose, at this share of how much of them it has (scoring.measure).
+    "UNIT_CONTAINMENT": 0.85,
     # Matches listed: similarity at least this, or sharing a function; same domain ranked first
     # by this bonus; at most this many.
     "LISTED_SIMILARITY": 0.2,
@@ -47,6 +53,14 @@ IN_CHUNK = 500  # terms per IN (...) list: SQLite limits the number of query par
 def config() -> dict:
     """The thresholds: settings.DUPLICATE_CHECK over the defaults above."""
     return {**DEFAULTS, **getattr(settings, "DUPLICATE_CHECK", {})}
+
+
+# Why two words counted as the same meaning (scoring.relation), as the report says it.
+RELATIONS = {
+    scoring.SYNONYM: _("synonyms in the thesaurus"),
+    scoring.PARTS: _("their parts are the same or synonyms"),
+    scoring.CHARACTERS: _("shared characters"),
+}
 
 
 class Verdict(models.TextChoices):
@@ -308,7 +322,10 @@ def measure(project, *, sync: bool = True, thresholds: scoring.Thresholds | None
     cfg = config()
     thresholds = thresholds or scoring.Thresholds.from_settings(cfg)
     proposal = text.analyze(
-        name=project.name or "", description=project.description or "", functions=project.functions or ""
+        name=project.name or "",
+        description=project.description or "",
+        functions=project.functions or "",
+        org=project.owner_org.name if project.owner_org_id else "",
     )
     if not proposal.keys:
         return Measured(proposal, [], [])
@@ -337,7 +354,17 @@ def measure(project, *, sync: bool = True, thresholds: scoring.Thresholds | None
     analyses = [text.Analysis.from_json(row.pop("analysis")) for row in rows]
     missing = {term for analysis in analyses for term in analysis.terms if term not in df}
     df.update(_document_frequencies(missing))
-    measures = [scoring.measure(proposal, analysis, weight, thresholds) for analysis in analyses]
+    weights = {}
+
+    def known_weight(term: str) -> float:
+        if term not in weights:
+            weights[term] = weight(term)
+        return weights[term]
+
+    vocabulary = {term for analysis in analyses for term in analysis.terms}
+    vocabulary.update(term for analysis in analyses for unit in analysis.units for term in unit.terms)
+    related = scoring.Related(proposal.terms, vocabulary, thresholds.synonym_credit)
+    measures = [scoring.measure(proposal, analysis, known_weight, thresholds, related) for analysis in analyses]
     upgraded = frozenset(project.systems.values_list("pk", flat=True)) if project.pk else frozenset()
     return Measured(proposal, rows, measures, upgraded)
 

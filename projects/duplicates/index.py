@@ -57,14 +57,20 @@ class Source:
         return manager.all()
 
     def fields(self) -> list[str]:
-        base = ["pk", "updated_at", "name", "description", f"{self.org_field}_id", "domain_id"]
+        org = self.org_field
+        base = ["pk", "updated_at", "name", "description", f"{org}_id", f"{org}__name", "domain_id"]
         return [*base, "functions"] if self.kind != Kind.DATA else base
 
     def text(self, row: dict) -> dict:
         """The name, description and function list the analysis reads."""
         # A data resource has no function list: its name and description are what it provides.
         functions = f"{row['name']}\n{row['description']}" if self.kind == Kind.DATA else row["functions"]
-        return {"name": row["name"], "description": row["description"], "functions": functions}
+        return {
+            "name": row["name"],
+            "description": row["description"],
+            "functions": functions,
+            "org": row[f"{self.org_field}__name"],
+        }
 
     def org_id(self, row: dict) -> int:
         return row[f"{self.org_field}_id"]

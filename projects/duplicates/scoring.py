@@ -18,6 +18,7 @@ Pure Python over :class:`~projects.duplicates.text.Analysis` objects and a word-
 
 import functools
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -29,16 +30,17 @@ Weight = Callable[[str], float]
 
 @dataclass(frozen=True)
 class Thresholds:
-    function_match: float = 0.45
-    strong_match: float = 0.7
-    context_similarity: float = 0.3
+    function_match: float = 0.35
+    strong_match: float = 0.6
+    context_similarity: float = 0.35
     duplicate_coverage: float = 0.6
-    duplicate_similarity: float = 0.45
-    duplicate_purpose: float = 0.3
+    duplicate_similarity: float = 0.3
+    duplicate_purpose: float = 0.4
     listed_similarity: float = 0.2
     whole_text_share: float = 0.3  # share of the whole-text cosine in an item's similarity
     weak_word_weight: float = 0.7  # weight of a weak word (监测, 查询 …) relative to an ordinary one
     synonym_credit: float = 0.85  # how much two synonyms count, relative to the same word
+    unit_containment: float = 0.85  # weight of "the item has this function's words" (see measure)
 
     def word_factor(self, term: str) -> float:
         """How much a word counts before its rarity: less for a weak word."""
@@ -96,9 +98,12 @@ def relation(a: str, b: str, synonym_credit: float = 0.85) -> tuple[float, str]:
 
     - ``same``: the same word (after the lexicon's canonical synonyms), 1;
     - ``synonym``: synonyms in the thesaurus (查看/查询, 市民/群众), ``synonym_credit``;
-    - ``parts``: compounds whose parts are the same or synonyms (停车诱导/泊位引导: 诱导 ≈ 引导), the
-      share of parts that meet, times the credit of each;
-    - ``characters``: words sharing character pairs (燃气管道/燃气管网 ⅔).
+    - ``characters``: words sharing character pairs, the share of them (燃气管道/燃气管网 ⅔);
+    - ``parts``: compounds whose parts are the same or synonyms (停车诱导/泊位引导: 诱导 ≈ 引导),
+      the share of parts that meet.
+
+    (Squaring the last two, so that compounds sharing only a head or a modifier count less —
+    供水管网/燃气管网 — was tried: it lost as many paraphrases as it saved negatives.)
     """
     if a == b:
         return 1.0, SAME
@@ -117,31 +122,79 @@ def relation(a: str, b: str, synonym_credit: float = 0.85) -> tuple[float, str]:
     return best, why
 
 
-def _score(a: str, b: str, credit: float) -> float:
-    return relation(a, b, credit)[0]
+class Related:
+    """The words related to each of a proposal's words among a vocabulary (the candidates' words),
+    found once per check: only the pairs that can be related are scored — sharing a character pair,
+    a synonym group, or a synonym group of their parts — not every pair of every comparison."""
+
+    def __init__(self, terms: Iterable[str], vocabulary: Iterable[str], credit: float):
+        self.credit = credit
+        by_pair, by_concept = {}, {}
+        for word in set(vocabulary):
+            for pair in _pairs(word):
+                by_pair.setdefault(pair, []).append(word)
+            for concept in _concepts(word):
+                by_concept.setdefault(concept, []).append(word)
+        self.rows = {}
+        for term in set(terms):
+            candidates = set()
+            for pair in _pairs(term):
+                candidates.update(by_pair.get(pair, ()))
+            for concept in _concepts(term):
+                candidates.update(by_concept.get(concept, ()))
+            row = {}
+            for word in candidates:
+                score, why = relation(term, word, credit)
+                if score > 0:
+                    row[word] = (score, why)
+            self.rows[term] = row
+
+    def row(self, term: str) -> dict:
+        """{related word: (score, why)} for a proposal's word."""
+        return self.rows.get(term, {})
 
 
-def containment(a: Iterable[str], b: Iterable[str], weight: Weight, credit: float = 0.85) -> float:
+@functools.lru_cache(maxsize=65536)
+def _concepts(word: str) -> frozenset:
+    """The synonym groups of a word and of its parts."""
+    return frozenset().union(*(thesaurus.concepts(w) for w in (word, *text.parts(word))))
+
+
+def _pairings(a: set, b: set, related: Related):
+    """(t, u, score) for every related pair of a proposal word t in ``a`` and an item word u in ``b``."""
+    for t in a:
+        row = related.row(t)
+        for u in (u for u in row if u in b) if len(row) < len(b) else (u for u in b if u in row):
+            yield t, u, row[u][0]
+
+
+def containment(a: Iterable[str], b: Iterable[str], weight: Weight, related: Related) -> float:
     """How much of ``a`` (weighted) is found in ``b``, synonyms and parts counting in part."""
     a, b = set(a), set(b)
     total = sum(weight(t) for t in a)
     if not total or not b:
         return 0.0
-    return sum(weight(t) * max(_score(t, u, credit) for u in b) for t in a) / total
+    best = {}
+    for t, _u, score in _pairings(a, b, related):
+        best[t] = max(best.get(t, 0.0), score)
+    return sum(weight(t) * score for t, score in best.items()) / total
 
 
-def cosine(a: Iterable[str], b: Iterable[str], weight: Weight, credit: float = 0.85) -> float:
-    """Cosine of two weighted word sets where related words count in part (a soft cosine)."""
+def cosine(a: Iterable[str], b: Iterable[str], weight: Weight, related: Related) -> float:
+    """Cosine of two weighted word sets where related words count in part (a soft cosine): each
+    word meets its best partner on the other side, both ways."""
     a, b = set(a), set(b)
     if not a or not b:
         return 0.0
     norm = math.sqrt(sum(weight(t) ** 2 for t in a)) * math.sqrt(sum(weight(t) ** 2 for t in b))
     if not norm:
         return 0.0
-    scores = {(t, u): _score(t, u, credit) for t in a for u in b}
-    forward = sum(weight(t) * max(weight(u) * scores[t, u] for u in b) for t in a)
-    backward = sum(weight(u) * max(weight(t) * scores[t, u] for t in a) for u in b)
-    return min(1.0, (forward + backward) / 2 / norm)
+    forward, backward = {}, {}
+    for t, u, score in _pairings(a, b, related):
+        forward[t] = max(forward.get(t, 0.0), weight(u) * score)
+        backward[u] = max(backward.get(u, 0.0), weight(t) * score)
+    total = sum(weight(t) * s for t, s in forward.items()) + sum(weight(u) * s for u, s in backward.items())
+    return min(1.0, total / 2 / norm)
 
 
 @dataclass(frozen=True)
@@ -165,10 +218,15 @@ class Measure:
     derived: bool = False  # the item's functions were derived from its description
 
 
-def _evidence(a: tuple[str, ...], b: tuple[str, ...], credit: float) -> tuple[tuple, tuple]:
-    same, related = [], []
+def _evidence(a: tuple[str, ...], b: tuple[str, ...], words: Related) -> tuple[tuple, tuple]:
+    """The words of ``a`` that ``b`` uses too, and those it meets through a relation (≥ ½)."""
+    same, related, b = [], [], set(b)
     for t in a:
-        score, why, partner = max(((*relation(t, u, credit), u) for u in b), key=lambda r: r[0])
+        row = words.row(t)
+        partners = [(row[u][0], row[u][1], u) for u in row if u in b]
+        if not partners:
+            continue
+        score, why, partner = max(partners, key=lambda r: (r[0], r[2]))
         if why == SAME:
             same.append(t)
         elif score >= 0.5:
@@ -176,27 +234,54 @@ def _evidence(a: tuple[str, ...], b: tuple[str, ...], credit: float) -> tuple[tu
     return tuple(same), tuple(related)
 
 
-def measure(proposal: Analysis, item: Analysis, weight: Weight, thresholds: "Thresholds") -> Measure:
-    credit = thresholds.synonym_credit
+def measure(
+    proposal: Analysis, item: Analysis, weight: Weight, thresholds: "Thresholds", related: Related | None = None
+) -> Measure:
+    """A proposal function's score in an item is the better of two readings:
+
+    - the soft cosine with the item's closest function (the same function, said in other words);
+    - ``unit_containment`` times how much of the function's words the item has anywhere: an item
+      written as prose, or split finer (立案 / 派遣 / 处置 / 核查 as four functions where the proposal
+      has one 上报、派遣、处置、核查), still contains the function without any one unit matching it.
+
+    ``related``: the proposal's related words among the candidates' (one table for a whole check);
+    by default among this item's.
+    """
+    if related is None:
+        related = Related(
+            proposal.terms, item.terms + tuple(t for u in item.units for t in u.terms), thresholds.synonym_credit
+        )
     functions = []
+    where = {}  # an item word -> the first of its functions that uses it
+    for other in item.units:
+        for term in other.terms:
+            where.setdefault(term, other.text)
+    pool = tuple(where) or item.terms
     for unit in proposal.units:
         top, best = 0.0, None
         for other in item.units:
-            score = cosine(unit.terms, other.terms, weight, credit)
+            score = cosine(unit.terms, other.terms, weight, related)
             if score > top:
                 top, best = score, other
-        if best is None:
+        contained = thresholds.unit_containment * containment(unit.terms, pool, weight, related) if pool else 0.0
+        if contained > top:
+            same, close = _evidence(unit.terms, pool, related)
+            # Shown beside it: the item's function holding most of the words it meets.
+            holders = Counter(where[t] for t in (*same, *(b for _a, b, _why in close)) if t in where)
+            existing = holders.most_common(1)[0][0] if holders else item.units[0].text if item.units else ""
+            functions.append(UnitMatch(contained, existing, same, close))
+        elif best is None:
             functions.append(UnitMatch(0.0))
         else:
-            same, related = _evidence(unit.terms, best.terms, credit)
-            functions.append(UnitMatch(top, best.text, same, related))
+            same, close = _evidence(unit.terms, best.terms, related)
+            functions.append(UnitMatch(top, best.text, same, close))
     common = set(proposal.terms) & set(item.terms)
     return Measure(
         functions=tuple(functions),
-        whole=cosine(proposal.terms, item.terms, weight, credit),
+        whole=cosine(proposal.terms, item.terms, weight, related),
         # Not rarity-weighted: a name has few words, and one word the index has never seen
         # (出行 in 智慧公交出行服务系统) would otherwise outweigh the one that says what it is (公交).
-        purpose=containment(proposal.name_terms, item.terms, thresholds.word_factor, credit),
+        purpose=containment(proposal.name_terms, item.terms, thresholds.word_factor, related),
         shared_words=tuple(sorted(common, key=lambda t: (-weight(t), t))),
         derived=item.derived,
     )

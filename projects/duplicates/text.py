@@ -46,6 +46,8 @@ _DIGITS = re.compile(r"^\d+$")
 # Service numbers say what a system is for (12345 热线, 110 报警, 12315 消费维权); other numbers
 # (覆盖200个社区, 3年) say how much, and would only add rare, meaningless words.
 _SERVICE_NUMBER = re.compile(r"^1(\d\d|\d{4})$")
+# The places in an organization's name (江陵市东湖区民政局 → 江陵市, 东湖区): who builds, not what.
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:省|市|区|县|旗|镇|乡|街道)")
 # What prose says before and after the functions it lists: 主要功能包括A、B和C等功能 → A, B, C.
 _LEAD_IN = re.compile(
     r"^(?:系统|平台|项目|本项目|该系统|该平台|主要|具体|重点|同时|并|可|能够|已|已经|还|另外|此外|以及|和|及|与)*"
@@ -124,20 +126,35 @@ def version() -> str:
 
 
 def warm_up() -> None:
-    """Load the segmenter's dictionary now rather than in the first check (worker start-up, benchmarks)."""
+    """Load the segmenter's dictionary, the thesaurus and the Traditional-to-Simplified tables now
+    rather than in the first check (about 3 s: worker start-up, benchmarks)."""
     _tokenizer()
+    _t2s()
+    thesaurus.concepts("")
 
 
 @functools.cache
-def _t2s() -> OpenCC:
-    return OpenCC("t2s")  # its dictionaries load here, once per process
+def _t2s() -> tuple[OpenCC, frozenset]:
+    """OpenCC's converter (its dictionaries load here, once per process) and the Traditional
+    characters it changes: a text with none of them is left alone, quickly."""
+    import opencc
+
+    table = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    changed = set()
+    for line in table.read_text(encoding="utf-8").splitlines():
+        key, _, values = line.partition("\t")
+        if key and values.split() != [key]:
+            changed.add(key)
+    return OpenCC("t2s"), frozenset(changed)
 
 
 def to_simplified(text: str) -> str:
     """Traditional characters as Simplified (臺灣資訊系統 → 台湾资讯系统), by OpenCC's t2s tables."""
-    return _t2s().convert(text) if not text.isascii() else text
+    converter, changed = _t2s()
+    return converter.convert(text) if not changed.isdisjoint(text) else text
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """Full-width forms folded (NFKC), Traditional characters made Simplified, Latin lower-cased."""
     return to_simplified(unicodedata.normalize("NFKC", text or "")).lower().strip()
@@ -279,7 +296,24 @@ class Analysis:
         )
 
 
-def analyze(*, name: str = "", description: str = "", functions: str = "") -> Analysis:
+def places(org_name: str) -> tuple[str, ...]:
+    """The place names in an organization's name (江陵市东湖区民政局 → 江陵市, 东湖区), which its own
+    texts repeat (东湖区长者居家照护系统) and which say who builds, not what."""
+    return tuple(_PLACE.findall(normalize(org_name)))
+
+
+def _without(text: str, names: tuple[str, ...]) -> str:
+    text = normalize(text)
+    for place in names:
+        text = text.replace(place, " ")
+    return text
+
+
+def analyze(*, name: str = "", description: str = "", functions: str = "", org: str = "") -> Analysis:
+    """``org``: the owner's name, whose places are taken out of the texts (see :func:`places`)."""
+    if org:
+        names = places(org)
+        name, description, functions = (_without(t, names) for t in (name, description, functions))
     units = []
     texts, derived = function_texts(name=name, description=description, functions=functions)
     for text in texts:

@@ -7,7 +7,7 @@ from django import template
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from projects.duplicates.check import Verdict
+from projects.duplicates.check import RELATIONS, Verdict
 from projects.duplicates.models import Kind
 from projects.lifecycle import Stage
 from projects.prereview.facts import describe
@@ -129,6 +129,12 @@ def criterion_label(value: str) -> str:
 @register.filter
 def match_kind_label(value: str) -> str:
     return Kind(value).label if value in Kind.values else value
+
+
+@register.filter
+def relation_label(value: str) -> str:
+    """Why a proposal's word counted as an existing function's (synonyms, parts, characters)."""
+    return RELATIONS.get(value, value)
 
 
 @register.filter

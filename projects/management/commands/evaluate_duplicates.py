@@ -47,7 +47,8 @@ class Command(BaseCommand):
         for path, result in results.items():
             result = result.under(thresholds)
             self.stdout.write(f"##### {path}")
-            for split in (None, *sorted({o.split for o in result.outcomes})):
+            splits = sorted({o.split for o in result.outcomes})
+            for split in (None, *splits) if len(splits) > 1 else (None,):
                 self.stdout.write(f"== {split or 'all'}")
                 for line in result.only(split).lines():
                     self.stdout.write(line)

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portfolio.models import InformationSystem
-from projects.duplicates import Verdict, check_duplicates
+from projects.duplicates import DuplicateReport, Verdict, check_duplicates
 from projects.lifecycle import Stage
 from projects.models import Project
 from tests import factories
@@ -352,3 +352,96 @@ def test_upgrading_one_system_does_not_hide_another_that_already_does_it(
 
     assert report.verdict == Verdict.DUPLICATE
     assert report.main_match.id == copy.pk
+
+
+def test_a_paraphrase_in_synonyms_is_found_and_the_report_says_which_synonyms(transport_bureau, health_bureau, plan):
+    factories.system(
+        health_bureau,
+        name="居家养老服务信息系统",
+        domain_=factories.domain("public_service"),
+        description="为老年人提供助餐、助浴等居家养老服务。",
+        functions=["老年人助餐服务预约", "紧急呼叫求助", "养老服务补贴发放"],
+    )
+    proposal = dup.project(
+        transport_bureau,
+        plan,
+        name="智慧助老服务平台",
+        domain_=factories.domain("public_service"),
+        functions=["长者助餐预订", "一键紧急呼叫", "为老服务补助发放"],
+    )
+
+    report = check_duplicates(proposal)
+
+    assert report.verdict in (Verdict.DUPLICATE, Verdict.PARTIAL)
+    functions = [f for m in report.matches for f in m.shared_functions]
+    related = {(a, b, why) for f in functions for a, b, why in f.related}
+    assert ("预订", "预约", "synonym") in related  # in the thesaurus
+    assert any("老年人" in f.same for f in functions)  # 长者 is 老年人 in the lexicon's canonical words
+    why = report.as_dict()["matches"][0]["functions"][0]
+    assert {"same", "related"} <= set(why)
+
+
+def test_a_proposal_in_traditional_characters_meets_its_simplified_original(transport_bureau, plan, bus_system):
+    proposal = dup.project(
+        transport_bureau,
+        plan,
+        name="智慧公交出行信息服務系統",
+        domain_=factories.domain("livable"),
+        functions=["公交車輛實時位置查看", "車輛到站時間預測", "電子站牌信息推送", "公交線路及換乘查詢"],
+    )
+
+    report = check_duplicates(proposal)
+
+    assert report.verdict == Verdict.DUPLICATE
+    assert report.main_match.id == bus_system.pk
+
+
+def test_functions_derived_from_prose_are_named_on_the_report(transport_bureau, health_bureau, plan):
+    factories.system(
+        health_bureau,
+        name="公交电子站牌与实时公交系统",
+        domain_=factories.domain("livable"),
+        description="系统主要包括公交车辆实时定位、到站时间预报、电子站牌信息发布和公交线路查询等功能。",
+        functions=[],
+    )
+    proposal = dup.project(
+        transport_bureau,
+        plan,
+        name="智慧公交出行信息服务系统",
+        domain_=factories.domain("livable"),
+        description="建设智慧公交系统，主要功能包括公交车辆实时位置查看、车辆到站时间预测、电子站牌信息推送和公交线路换乘查询。",
+    )
+
+    report = check_duplicates(proposal)
+
+    assert report.verdict == Verdict.DUPLICATE
+    assert "derived" in report.notes
+    assert "车辆到站时间预测" in report.derived_functions
+    assert report.main_match.derived
+    reasons = "".join(report.reasons())
+    assert "从其描述中读出" in reasons  # the proposal's derived functions, and the item's, are said so
+    assert report.main_match.name in reasons
+
+
+def test_a_one_line_proposal_gets_a_low_confidence_verdict_that_says_so(transport_bureau, plan, bus_system):
+    proposal = dup.project(transport_bureau, plan, name="船闸过闸预约", functions=["船闸过闸预约"])
+
+    report = check_duplicates(proposal)
+
+    assert report.verdict == Verdict.CLEAR
+    assert "thin" in report.notes
+    assert report.confidence <= 0.3
+    assert "置信度低" in report.reasons()[0]
+
+
+def test_a_report_stored_before_the_evidence_had_words_still_loads(transport_bureau, plan, bus_system):
+    data = check_duplicates(rewrite_of_bus(transport_bureau, plan)).to_json()
+    for match in [*data["matches"], data["main_match"]]:
+        match["shared_functions"] = [shared[:3] for shared in match["shared_functions"]]
+        del match["derived"]
+    del data["derived_functions"]
+
+    report = DuplicateReport.from_json(data)
+
+    assert report.verdict == Verdict.DUPLICATE
+    assert report.main_match.shared_functions[0].same == ()

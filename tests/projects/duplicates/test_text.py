@@ -80,5 +80,14 @@ def test_a_function_written_in_other_words_still_matches_closely():
     rewritten = text.words("车辆到站时间预测")
     original = text.words("到站时间预报")
     unrelated = text.words("船闸过闸预约")
-    assert scoring.cosine(rewritten, original, weight) > 0.7
-    assert scoring.cosine(rewritten, unrelated, weight) == 0
+    related = scoring.Related(rewritten, original + unrelated, credit=0.85)
+    assert scoring.cosine(rewritten, original, weight, related) > 0.7
+    assert scoring.cosine(rewritten, unrelated, weight, related) == 0
+
+
+def test_synonyms_and_compounds_of_synonyms_are_related_and_say_why():
+    assert scoring.relation("查看", "查询") == (0.85, scoring.SYNONYM)  # 《同义词词林》
+    assert scoring.relation("市民", "群众") == (0.85, scoring.SYNONYM)  # lexicon/thesaurus.txt
+    score, why = scoring.relation("停车诱导", "泊位引导")
+    assert why == scoring.PARTS and 0 < score < 0.85
+    assert scoring.relation("平台", "车位") == (0.0, scoring.CHARACTERS)

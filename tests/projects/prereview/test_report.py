@@ -66,6 +66,9 @@ def test_the_report_page_shows_duplicate_of_system_x_of_bureau_y_side_by_side(cl
     assert "<mark>到站时间预报</mark>" in headline
     evidence = html.split(f'data-testid="evidence-system-{bus_system.pk}"')[1]
     assert "<mark>车辆到站时间预测</mark>" in evidence and "<mark>到站时间预报</mark>" in evidence
+    # Why each function counted: the two functions, the similarity, the words they share.
+    why = html.split('data-testid="duplicate-why"')[1].split("</ul>")[0]
+    assert "“车辆到站时间预测” ↔ “到站时间预报”" in why and "相同词语" in why
     assert 'data-testid="recommendation-action">不予立项<' in html
     assert 'data-testid="fired-rules"' in html and "向城市数据平台共享数据：是" in html
 
