@@ -36,6 +36,7 @@ def test_owner_drafts_attaches_and_submits_then_manager_approves(
     page.click("[data-testid=new-proposal]")
     page.fill("#id_name", "公交到站信息服务提升工程")
     page.select_option("#id_domain", label="绿色智慧宜居环境")
+    page.select_option("#id_plan_goal", label="公共交通服务便捷高效")
     page.fill("#id_year", "2026")
     page.fill("#id_description", "采集公交车辆位置，预测到站时间，在站台电子屏发布实时信息。")
     page.fill("#id_functions", "车辆到站时间预测\n站台电子屏信息推送")
