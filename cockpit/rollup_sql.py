@@ -27,7 +27,8 @@ b AS (
     SELECT ids.k AS k, SUM(COALESCE(b.final_amount, b.amount)) AS v
     FROM {budget} b JOIN ids ON ids.pk = b.project_id WHERE b.year = %s GROUP BY ids.k
 )
-SELECT p.k, p.n, p.requested, p.approved, s.v, b.v FROM p LEFT JOIN s ON s.k = p.k LEFT JOIN b ON b.k = p.k
+SELECT p.k, {label}, p.n, p.requested, p.approved, s.v, b.v
+FROM p LEFT JOIN s ON s.k = p.k LEFT JOIN b ON b.k = p.k {label_join}
 """
 
 
@@ -36,26 +37,35 @@ def money(value) -> Decimal:
     return ZERO if value is None else Decimal(str(value)).quantize(ZERO)
 
 
-def grouped(projects, path: str | None, year: int) -> dict:
-    """``{key: {count, requested, approved, spent, operating}}`` for each value of ``path`` (None:
-    one group, key None)."""
+def grouped(projects, path: str | None, year: int, *, named=None) -> dict:
+    """``{key: {label, count, requested, approved, spent, operating}}`` for each value of ``path``
+    (None: one group, key None); ``named``: the model whose ``name`` labels the keys (read in the
+    same statement), else the label is None."""
     key = F(path) if path else Value(0)
     rows = projects.order_by().values("pk", "budget_requested", "approved_budget", k=key)
     sql, params = rows.query.sql_with_params()
     quote = connection.ops.quote_name
+    label, label_join = "NULL", ""
+    if named is not None:
+        label, label_join = "l.name", f"LEFT JOIN {quote(named._meta.db_table)} l ON l.id = p.k"
     statement = STATEMENT.format(
-        projects=sql, spending=quote(Spending._meta.db_table), budget=quote(BudgetRequest._meta.db_table)
+        projects=sql,
+        spending=quote(Spending._meta.db_table),
+        budget=quote(BudgetRequest._meta.db_table),
+        label=label,
+        label_join=label_join,
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, [*params, year])
         result = cursor.fetchall()
     return {
         (k if path else None): {
+            "label": name,
             "count": n,
             "requested": money(requested),
             "approved": money(approved),
             "spent": money(spent),
             "operating": money(operating),
         }
-        for k, n, requested, approved, spent, operating in result
+        for k, name, n, requested, approved, spent, operating in result
     }

@@ -52,13 +52,13 @@ def budget_year(today: date | None = None) -> int:
     return (today or timezone.localdate()).year + 1
 
 
-def money_by(projects, path: str | None, *, year: int | None = None) -> dict:
+def money_by(projects, path: str | None, *, year: int | None = None, named=None) -> dict:
     """Count, requested, approved, spent (spending records) and operating budget (``year``'s budget
     requests: finance's final amount, else the requested one) of ``projects``, per value of
     ``path`` (None: one total, under the key None). One statement (``cockpit.rollup_sql``)."""
-    result = rollup_sql.grouped(projects, path, year or budget_year())
+    result = rollup_sql.grouped(projects, path, year or budget_year(), named=named)
     if path is None and None not in result:
-        result[None] = {"count": 0, **dict.fromkeys(MONEY, ZERO)}
+        result[None] = {"label": None, "count": 0, **dict.fromkeys(MONEY, ZERO)}
     return result
 
 
@@ -77,14 +77,12 @@ def project_totals(projects) -> list[dict]:
     ]
 
 
-def _labels(by: str, keys) -> dict:
+def _label(by: str, key, name) -> str:
     if by == "stage":
-        return dict(Stage.choices)
+        return str(Stage(key).label) if key in Stage.values else str(key)
     if by == "tier":
-        return dict(Region.Tier.choices)
-    if by == "year":
-        return {key: str(key) for key in keys}
-    return dict(NAMED[by].objects.filter(pk__in=[k for k in keys if k is not None]).values_list("pk", "name"))
+        return str(Region.Tier(key).label) if key in Region.Tier.values else str(key)
+    return str(name if name is not None else key)  # names read with the figures; a year is its own label
 
 
 def list_query(base: dict, **extra) -> str:
@@ -97,14 +95,13 @@ def rollup(projects, by: str, *, filters: dict, with_money: bool, year: int | No
     """One row per value of ``by``: counts and money (operating: budget ``year``, by default next
     year's), each row with the list behind it."""
     path, list_filter = DIMENSIONS[by]
-    groups = money_by(projects, path, year=year)
-    labels = _labels(by, list(groups))
+    groups = money_by(projects, path, year=year, named=NAMED.get(by))
     list_url = reverse("projects:list")
     api_url = reverse("project-list")
     result = []
     for key, figures in groups.items():
         query = list_query(filters, **{list_filter: key})
-        entry = {"key": key, "label": str(labels.get(key, key)), "count": figures["count"]}
+        entry = {"key": key, "label": _label(by, key, figures["label"]), "count": figures["count"]}
         if with_money:
             entry.update({name: figures[name] for name in MONEY})
         entry.update(list_url=f"{list_url}?{query}", api_url=f"{api_url}?{query}")
