@@ -39,6 +39,12 @@ DIMENSIONS = {
     "year": ("year", "year"),
     "plan": ("plan_id", "plan"),
 }
+# Rows in their natural order where there is one (years, the lifecycle, the tiers), else largest first.
+ORDER = {
+    "year": lambda r: r["key"],
+    "stage": lambda r: Stage.values.index(r["key"]) if r["key"] in Stage.values else len(Stage.values),
+    "tier": lambda r: Region.Tier.values.index(r["key"]) if r["key"] in Region.Tier.values else 9,
+}
 # The roll-up's own filters (the same names and meanings as the project list's).
 FILTERS = ("plan", "year", "domain", "region", "owner_org")
 NAMED = {"domain": Domain, "org": Organization, "region": Region, "plan": Plan}
@@ -106,7 +112,7 @@ def rollup(projects, by: str, *, filters: dict, with_money: bool, year: int | No
             entry.update({name: figures[name] for name in MONEY})
         entry.update(list_url=f"{list_url}?{query}", api_url=f"{api_url}?{query}")
         result.append(entry)
-    result.sort(key=lambda r: (-r["count"], r["label"]))
+    result.sort(key=ORDER.get(by, lambda r: (-r["count"], r["label"])))
     totals = {"count": sum(r["count"] for r in result)}
     if with_money:
         for name in MONEY:

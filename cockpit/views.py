@@ -66,7 +66,6 @@ def dashboard(request):
     filterset, filters, projects, valid = _filters(request)
     with_money = sees_money(request.user)
     rollups = {by: selectors.rollup(projects, by, filters=filters, with_money=with_money) for by in DASHBOARD_ROLLUPS}
-    totals = selectors.rollup(projects, "stage", filters=filters, with_money=with_money)["totals"]
     risks = order_risks(selectors.at_risk(request.user), None)
     plans = Plan.objects.filter(pk=filters["plan"]) if filters.get("plan") else Plan.objects.all()
     return render(
@@ -76,7 +75,7 @@ def dashboard(request):
             "filter": filterset,
             "filters_valid": valid,
             "with_money": with_money,
-            "totals": totals,
+            "totals": rollups["stage"]["totals"],
             "rollups": rollups,
             "charts": {
                 "with_money": with_money,
