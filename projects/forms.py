@@ -90,6 +90,7 @@ class ProposalForm(StyledFormMixin, forms.ModelForm):
         # What the project serves in its plan (以规划管项目): one of the two is needed to submit.
         self.fields["plan_goal"].queryset = PlanGoal.objects.filter(plan__in=covering).select_related("plan")
         self.fields["scenario"].queryset = Scenario.objects.filter(plan__in=covering).select_related("plan")
+        self.fields["plan_goal"].empty_label = self.fields["scenario"].empty_label = _("Choose…")
         self.fields["plan_goal"].help_text = _(
             "The plan goal or the scenario the project serves: one is needed to submit."
         )

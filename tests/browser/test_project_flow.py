@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from portfolio.models import Region
+from portfolio.models import PlanGoal, Region
 from projects.demo import tiny_pdf
 from projects.models import Project
 from tests import factories
@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def plan(city):
     ensure_default_domains()  # a transactional test's flush removed the data migration's domains
-    return factories.plan(city, start_year=2025, end_year=2027)
+    created = factories.plan(city, start_year=2025, end_year=2027)
+    PlanGoal.objects.create(plan=created, title="公共交通服务便捷高效")
+    return created
 
 
 def sign_out(page):
