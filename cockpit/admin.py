@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from cockpit.models import StatusReport, StatusRule
+from evaluation.admin import ReadOnlyAdmin
 
 
 @admin.register(StatusRule)
@@ -11,18 +12,9 @@ class StatusRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusReport)
-class StatusReportAdmin(admin.ModelAdmin):
+class StatusReportAdmin(ReadOnlyAdmin):
     """History: read only (an owner's word as filed)."""
 
     list_display = ["project", "month", "light", "filed_by", "filed_at"]
     list_filter = ["light", "month"]
     search_fields = ["project__code", "project__name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

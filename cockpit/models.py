@@ -62,6 +62,11 @@ class StatusRule(RulesModel):
     def __str__(self):
         return f"{self.get_kind_display()} → {self.get_light_display()}"
 
+    @property
+    def threshold_text(self) -> str:
+        """30.00 → "30", 12.50 → "12.5" (never "3E+1", which ``normalize`` alone would give)."""
+        return format(self.threshold.normalize(), "f")
+
 
 class StatusReportQuerySet(OrgScopedQuerySet):
     org_field = "project__owner_org"

@@ -13,13 +13,13 @@ from urllib.parse import urlencode
 
 from constance import config
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from cockpit import rollup_sql
 from cockpit import status as rules_engine
 from cockpit.models import Light, StatusReport, StatusRule
-from evaluation.models import BudgetRequest, Evaluation, Spending
+from evaluation.models import Evaluation, Spending
 from portfolio.models import Domain, Organization, Plan, PlanGoal, Region, Scenario
 from projects.lifecycle import Stage
 from projects.models import Milestone, Project
@@ -27,6 +27,7 @@ from tasks.lifecycle import RED_KINDS
 from tasks.models import Task, TaskWarning
 
 ZERO = Decimal("0.00")
+MONEY = ("requested", "approved", "spent", "operating")
 
 # by=…: the project field grouped on, and the list filter that selects one group (the drill-down).
 DIMENSIONS = {
@@ -37,6 +38,12 @@ DIMENSIONS = {
     "tier": ("owner_org__region__tier", "tier"),
     "year": ("year", "year"),
     "plan": ("plan_id", "plan"),
+}
+# Rows in their natural order where there is one (years, the lifecycle, the tiers), else largest first.
+ORDER = {
+    "year": lambda r: r["key"],
+    "stage": lambda r: Stage.values.index(r["key"]) if r["key"] in Stage.values else len(Stage.values),
+    "tier": lambda r: Region.Tier.values.index(r["key"]) if r["key"] in Region.Tier.values else 9,
 }
 # The roll-up's own filters (the same names and meanings as the project list's).
 FILTERS = ("plan", "year", "domain", "region", "owner_org")
@@ -51,31 +58,13 @@ def budget_year(today: date | None = None) -> int:
     return (today or timezone.localdate()).year + 1
 
 
-def _money(value) -> Decimal:
-    return ZERO if value is None else Decimal(value).quantize(ZERO)
-
-
-def money_by(projects, path: str | None, *, year: int | None = None) -> dict:
-    """Spent (spending records) and operating budget (``year``'s budget requests: finance's final
-    amount, else the requested one) of ``projects``, per value of ``path`` (None: one total).
-
-    Two grouped queries whatever the number of projects; the projects are a subquery.
-    """
-    year = year or budget_year()
-    spent_rows, operating_rows = Spending.objects.all(), BudgetRequest.objects.filter(year=year)
-    if projects.query.has_filters():  # the whole portfolio needs no semi-join on every project
-        ids = projects.order_by().values("pk")
-        spent_rows, operating_rows = spent_rows.filter(project__in=ids), operating_rows.filter(project__in=ids)
-    if path is None:
-        spent = spent_rows.aggregate(v=Sum("amount"))["v"]
-        operating = operating_rows.aggregate(v=Sum(Coalesce("final_amount", "amount")))["v"]
-        return {None: {"spent": _money(spent), "operating": _money(operating)}}
-    result = defaultdict(lambda: {"spent": ZERO, "operating": ZERO})
-    key = f"project__{path}"
-    for row in spent_rows.order_by().values(key).annotate(v=Sum("amount")):
-        result[row[key]]["spent"] = _money(row["v"])
-    for row in operating_rows.order_by().values(key).annotate(v=Sum(Coalesce("final_amount", "amount"))):
-        result[row[key]]["operating"] = _money(row["v"])
+def money_by(projects, path: str | None, *, year: int | None = None, named=None) -> dict:
+    """Count, requested, approved, spent (spending records) and operating budget (``year``'s budget
+    requests: finance's final amount, else the requested one) of ``projects``, per value of
+    ``path`` (None: one total, under the key None). One statement (``cockpit.rollup_sql``)."""
+    result = rollup_sql.grouped(projects, path, year or budget_year(), named=named)
+    if path is None and None not in result:
+        result[None] = {"label": None, "count": 0, **dict.fromkeys(MONEY, ZERO)}
     return result
 
 
@@ -94,14 +83,12 @@ def project_totals(projects) -> list[dict]:
     ]
 
 
-def _labels(by: str, keys) -> dict:
+def _label(by: str, key, name) -> str:
     if by == "stage":
-        return dict(Stage.choices)
+        return str(Stage(key).label) if key in Stage.values else str(key)
     if by == "tier":
-        return dict(Region.Tier.choices)
-    if by == "year":
-        return {key: str(key) for key in keys}
-    return dict(NAMED[by].objects.filter(pk__in=[k for k in keys if k is not None]).values_list("pk", "name"))
+        return str(Region.Tier(key).label) if key in Region.Tier.values else str(key)
+    return str(name if name is not None else key)  # names read with the figures; a year is its own label
 
 
 def list_query(base: dict, **extra) -> str:
@@ -114,34 +101,21 @@ def rollup(projects, by: str, *, filters: dict, with_money: bool, year: int | No
     """One row per value of ``by``: counts and money (operating: budget ``year``, by default next
     year's), each row with the list behind it."""
     path, list_filter = DIMENSIONS[by]
-    rows = list(
-        projects.order_by()
-        .values(path)
-        .annotate(count=Count("pk"), requested=Sum("budget_requested"), approved=Sum("approved_budget"))
-    )
-    money = money_by(projects, path, year=year) if with_money else {}
-    labels = _labels(by, [row[path] for row in rows])
+    groups = money_by(projects, path, year=year, named=NAMED.get(by))
     list_url = reverse("projects:list")
     api_url = reverse("project-list")
     result = []
-    for row in rows:
-        key = row[path]
+    for key, figures in groups.items():
         query = list_query(filters, **{list_filter: key})
-        entry = {"key": key, "label": str(labels.get(key, key)), "count": row["count"]}
+        entry = {"key": key, "label": _label(by, key, figures["label"]), "count": figures["count"]}
         if with_money:
-            extra = money.get(key, {"spent": ZERO, "operating": ZERO})
-            entry.update(
-                requested=_money(row["requested"]),
-                approved=_money(row["approved"]),
-                spent=extra["spent"],
-                operating=extra["operating"],
-            )
+            entry.update({name: figures[name] for name in MONEY})
         entry.update(list_url=f"{list_url}?{query}", api_url=f"{api_url}?{query}")
         result.append(entry)
-    result.sort(key=lambda r: (-r["count"], r["label"]))
+    result.sort(key=ORDER.get(by, lambda r: (-r["count"], r["label"])))
     totals = {"count": sum(r["count"] for r in result)}
     if with_money:
-        for name in ("requested", "approved", "spent", "operating"):
+        for name in MONEY:
             totals[name] = sum((r[name] for r in result), ZERO)
     totals["list_url"] = f"{list_url}?{list_query(filters)}"
     return {"by": by, "rows": result, "totals": totals}

@@ -63,7 +63,7 @@ def elapsed_share(start: date | None, end: date | None, today: date) -> Decimal 
 
 def _reason_text(rule: StatusRule, facts: Facts, value) -> str:
     kind = rule.kind
-    threshold = rule.threshold.normalize()
+    threshold = rule.threshold_text
     if kind == StatusRule.Kind.SCHEDULE_DAYS:
         return _("Milestone “%(name)s” is %(days)s days behind its baseline (threshold %(threshold)s).") % {
             "name": facts.worst_milestone,

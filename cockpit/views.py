@@ -14,13 +14,13 @@ from django.views.decorators.http import require_POST
 
 from cockpit import selectors, services
 from cockpit.exports import at_risk_response, flag_labels
+from cockpit.filters import RollupFilter
 from cockpit.forms import StatusReportForm
 from cockpit.models import StatusReport, StatusRule
 from cockpit.ordering import order_risks
 from cockpit.permissions import sees_money
 from portfolio.models import Plan
 from portfolio.workflow import ActionNotPermitted, RequirementsNotMet
-from projects.filters import ProjectFilter
 from projects.models import Project
 from projects.permissions import owns
 
@@ -35,10 +35,8 @@ def _portfolio_user(request):
 
 def _filters(request):
     data = {name: request.GET.get(name) for name in selectors.FILTERS if request.GET.get(name)}
-    filterset = ProjectFilter(data or None, queryset=Project.objects.visible_to(request.user), request=request)
-    for name in list(filterset.form.fields):
-        if name not in selectors.FILTERS:
-            del filterset.form.fields[name]
+    filterset = RollupFilter(data or None, queryset=Project.objects.visible_to(request.user), request=request)
+    del filterset.form.fields["within"]  # the roll-ups group by the organization itself
     for form_field in filterset.form.fields.values():
         form_field.widget.attrs["class"] = (
             "form-select form-select-sm" if hasattr(form_field, "choices") else "form-control form-control-sm"
@@ -68,7 +66,6 @@ def dashboard(request):
     filterset, filters, projects, valid = _filters(request)
     with_money = sees_money(request.user)
     rollups = {by: selectors.rollup(projects, by, filters=filters, with_money=with_money) for by in DASHBOARD_ROLLUPS}
-    totals = selectors.rollup(projects, "stage", filters=filters, with_money=with_money)["totals"]
     risks = order_risks(selectors.at_risk(request.user), None)
     plans = Plan.objects.filter(pk=filters["plan"]) if filters.get("plan") else Plan.objects.all()
     return render(
@@ -78,7 +75,7 @@ def dashboard(request):
             "filter": filterset,
             "filters_valid": valid,
             "with_money": with_money,
-            "totals": totals,
+            "totals": rollups["stage"]["totals"],
             "rollups": rollups,
             "charts": {
                 "with_money": with_money,

@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models import InformationSystem, Organization, Plan
+from portfolio.models import InformationSystem, Organization, Plan, PlanGoal, Scenario
 from portfolio.uploads import ALLOWED_TYPES
 from portfolio.visibility import scope_choice_fields
 from projects.lifecycle import COMMENT_PROMPTS, COMMENT_REQUIRED, Action, AttachmentKind
@@ -88,6 +88,13 @@ class ProposalForm(StyledFormMixin, forms.ModelForm):
         covering = [plan.pk for plan in Plan.objects.select_related("region") if org.region.is_within(plan.region)]
         self.fields["plan"].queryset = Plan.objects.filter(pk__in=covering)
         self.fields["plan"].empty_label = self.fields["domain"].empty_label = _("Choose…")
+        # What the project serves in its plan (以规划管项目): one of the two is needed to submit.
+        self.fields["plan_goal"].queryset = PlanGoal.objects.filter(plan__in=covering).select_related("plan")
+        self.fields["scenario"].queryset = Scenario.objects.filter(plan__in=covering).select_related("plan")
+        self.fields["plan_goal"].empty_label = self.fields["scenario"].empty_label = _("Choose…")
+        self.fields["plan_goal"].help_text = _(
+            "The plan goal or the scenario the project serves: one is needed to submit."
+        )
         if not self.instance.pk and len(covering) == 1:
             plan = self.fields["plan"].queryset.get()
             self.fields["plan"].initial = plan

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from cockpit.models import Light, StatusReport
 from cockpit.selectors import DIMENSIONS
+from projects.api.serializers import ListTotalsSerializer
 
 
 class RollupQuerySerializer(serializers.Serializer):
@@ -9,24 +10,17 @@ class RollupQuerySerializer(serializers.Serializer):
     budget_year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
 
 
-class RollupRowSerializer(serializers.Serializer):
+class RollupRowSerializer(ListTotalsSerializer):
+    """One group: its key and label, the project list's figures (money not for the supervisor),
+    and that list's addresses."""
+
     key = serializers.JSONField()
     label = serializers.CharField()
-    count = serializers.IntegerField()
-    requested = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
-    approved = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
-    spent = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
-    operating = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
     list_url = serializers.CharField()
     api_url = serializers.CharField()
 
 
-class RollupTotalsSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    requested = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
-    approved = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
-    spent = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
-    operating = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
+class RollupTotalsSerializer(ListTotalsSerializer):
     list_url = serializers.CharField()
 
 

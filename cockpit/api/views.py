@@ -13,12 +13,12 @@ from rest_framework.views import APIView
 from cockpit import selectors, services
 from cockpit.api import serializers
 from cockpit.exports import at_risk_response
+from cockpit.filters import RollupFilter
 from cockpit.models import StatusReport
 from cockpit.ordering import order_risks
 from cockpit.permissions import sees_money
 from portfolio.api.viewsets import VisibleQuerysetMixin
 from portfolio.models import Plan
-from projects.filters import ProjectFilter
 from projects.models import Project
 
 
@@ -34,7 +34,10 @@ def filtered_projects(request):
     """The visible projects narrowed by the roll-up's filters — the project list's own FilterSet, so
     a foreign organization's id is refused exactly like one that does not exist."""
     data = {name: request.query_params.get(name) for name in selectors.FILTERS if request.query_params.get(name)}
-    filterset = ProjectFilter(data, queryset=Project.objects.visible_to(request.user), request=request)
+    visible = Project.objects.visible_to(request.user)
+    if not data:
+        return visible, data
+    filterset = RollupFilter(data, queryset=visible, request=request)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
     return filterset.qs, data

@@ -84,9 +84,11 @@ class ProjectDetailSerializer(ProjectSerializer):
 
 
 class ListTotalsSerializer(serializers.Serializer):
+    """A list's totals; spent and operating are what the apps above contribute (the cockpit)."""
+
     count = serializers.IntegerField()
-    requested = serializers.DecimalField(max_digits=16, decimal_places=2)
-    approved = serializers.DecimalField(max_digits=16, decimal_places=2)
+    requested = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
+    approved = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
     spent = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
     operating = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from portfolio.models import Region
+from portfolio.models import PlanGoal, Region
 from projects.demo import tiny_pdf
 from projects.models import Project
 from tests import factories
@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def plan(city):
     ensure_default_domains()  # a transactional test's flush removed the data migration's domains
-    return factories.plan(city, start_year=2025, end_year=2027)
+    created = factories.plan(city, start_year=2025, end_year=2027)
+    PlanGoal.objects.create(plan=created, title="公共交通服务便捷高效")
+    return created
 
 
 def sign_out(page):
@@ -36,6 +38,7 @@ def test_owner_drafts_attaches_and_submits_then_manager_approves(
     page.click("[data-testid=new-proposal]")
     page.fill("#id_name", "公交到站信息服务提升工程")
     page.select_option("#id_domain", label="绿色智慧宜居环境")
+    page.select_option("#id_plan_goal", label="公共交通服务便捷高效")
     page.fill("#id_year", "2026")
     page.fill("#id_description", "采集公交车辆位置，预测到站时间，在站台电子屏发布实时信息。")
     page.fill("#id_functions", "车辆到站时间预测\n站台电子屏信息推送")

@@ -106,7 +106,11 @@ def test_save_and_submit_a_complete_proposal(client, owner, draft):
         "warranty_months": 24,
         "submit": "",
     }
-    response = client.post(f"/projects/{draft.pk}/edit/", data)
+    # Without the plan goal or scenario it serves, the proposal is saved but not submitted.
+    client.post(f"/projects/{draft.pk}/edit/", data)
+    draft.refresh_from_db()
+    assert draft.stage == Stage.DRAFT and draft.plan_goal_id is None
+    response = client.post(f"/projects/{draft.pk}/edit/", {**data, "plan_goal": draft.plan.goals.get().pk})
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.stage == Stage.SUBMITTED
@@ -199,8 +203,10 @@ def test_owner_adds_and_updates_milestones_from_the_page(client, owner, make_pro
     )
     milestone.refresh_from_db()
     assert milestone.done and str(milestone.actual_date) == "2025-09-28"
-    draft = make_project(Stage.DRAFT)
-    assert client.get(f"/projects/{draft.pk}/milestones/new/").status_code == 302
+    # The milestone plan is drafted with the proposal and frozen while it is under review.
+    submitted = make_project(Stage.SUBMITTED)
+    assert client.get(f"/projects/{submitted.pk}/milestones/new/").status_code == 302
+    assert client.get(f"/projects/{make_project(Stage.DRAFT).pk}/milestones/new/").status_code == 200
 
 
 def test_queue_lists_what_waits_for_the_manager(client, manager, owner, make_project):
