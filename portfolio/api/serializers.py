@@ -241,6 +241,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "kind",
             "kind_label",
             "action",
+            "action_label",
             "object_type",
             "object_id",
             "object_label",
