@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping
 from django.conf import settings
 from django.contrib.auth import signals as auth_signals
 from django.db.models import Model
+from django.http import FileResponse
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -107,7 +108,11 @@ class RequestContextMiddleware:
             data = getattr(response, "data", None)  # a DRF answer says why in "detail"
             reason = data.get("detail", "") if isinstance(data, Mapping) else getattr(request, "_audit_reason", "")
             record(AuditKind.DENIED, action=request.method.lower(), message=str(reason))
-        elif 200 <= status < 300 and response.get("Content-Type", "").split(";")[0] in EXPORT_TYPES:
+        elif (
+            200 <= status < 300
+            and not isinstance(response, FileResponse)  # an uploaded file handed back, not a report
+            and response.get("Content-Type", "").split(";")[0] in EXPORT_TYPES
+        ):
             disposition = response.get("Content-Disposition", "")
             name = re.search(r'filename="?([^";]+)', disposition)
             record(AuditKind.EXPORT, action="download", label=name.group(1) if name else request.path)
