@@ -28,8 +28,8 @@ from collections.abc import Callable, Mapping
 from django.conf import settings
 from django.contrib.auth import signals as auth_signals
 from django.db.models import Model
-from django.http import FileResponse
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.http import FileResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
