@@ -255,7 +255,7 @@ def close_rectification(rectification: Rectification, *, by, reply: str) -> Rect
         locked.save(update_fields=["status", "reply", "closed_at", "closed_on", "closed_by"])
         audit.transition(
             locked,
-            action="close",
+            action=("close", gettext_lazy("Rectify")),
             source=Rectification.Status.OPEN,
             target=locked.status,
             by=by,

@@ -25,9 +25,13 @@ import re
 import uuid
 from collections.abc import Callable, Mapping
 
+from django.conf import settings
 from django.contrib.auth import signals as auth_signals
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.http import FileResponse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import AuditEvent, AuditKind, Organization, User
 
@@ -37,6 +41,24 @@ EXPORT_TYPES = (
     "text/csv",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
+# Names of the actions the trail itself uses (lifecycles pass their own table's names).
+ACTION_LABELS = {
+    "created": _("Created"),
+    "changed": _("Changed"),
+    "deleted": _("Deleted"),
+    "page": _("Sign-in page"),
+    "api": _("API"),
+    "download": _("Download"),
+    "command": _("Command line"),
+    "get": "GET",
+    "post": "POST",
+    "put": "PUT",
+    "patch": "PATCH",
+    "delete": "DELETE",
+    "tasks.import": _("Task list import"),
+    "tasks.upload": _("Task list upload"),
+    "evaluation.filing": _("Operating data filing"),
+}
 _request: contextvars.ContextVar = contextvars.ContextVar("audit_request", default=None)
 _importing: contextvars.ContextVar = contextvars.ContextVar("audit_importing", default=False)
 
@@ -86,7 +108,11 @@ class RequestContextMiddleware:
             data = getattr(response, "data", None)  # a DRF answer says why in "detail"
             reason = data.get("detail", "") if isinstance(data, Mapping) else getattr(request, "_audit_reason", "")
             record(AuditKind.DENIED, action=request.method.lower(), message=str(reason))
-        elif 200 <= status < 300 and response.get("Content-Type", "").split(";")[0] in EXPORT_TYPES:
+        elif (
+            200 <= status < 300
+            and not isinstance(response, FileResponse)  # an uploaded file handed back, not a report
+            and response.get("Content-Type", "").split(";")[0] in EXPORT_TYPES
+        ):
             disposition = response.get("Content-Disposition", "")
             name = re.search(r'filename="?([^";]+)', disposition)
             record(AuditKind.EXPORT, action="download", label=name.group(1) if name else request.path)
@@ -98,6 +124,7 @@ def record(
     by=None,
     actor_name: str = "",
     action: str = "",
+    action_label="",
     obj: Model | None = None,
     object_type: str = "",
     object_id="",
@@ -121,6 +148,7 @@ def record(
         actor_name=(getattr(by, "username", "") if by is not None else "") or actor_name[:150],
         kind=kind,
         action=str(action)[:60],
+        action_label=_in_site_language(action_label or ACTION_LABELS.get(str(action), ""))[:100],
         object_type=object_type[:100],
         object_id=str(object_id or "")[:64],
         object_label=str(label)[:300],
@@ -134,13 +162,22 @@ def record(
     )
 
 
+def _in_site_language(text) -> str:
+    """Rendered once, when written, as notifications are: the trail reads the same to everyone."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
+
+
 # --- Lifecycles, budget ---------------------------------------------------------------------
-def transition(obj: Model, *, action: str, source: str, target: str, by, comment: str = "", field="status", label=""):
-    """A lifecycle step (project stage, task status, notice status): from, to, who and why."""
+def transition(obj: Model, *, action, source: str, target: str, by, comment: str = "", field="status", label=""):
+    """A lifecycle step (project stage, task status, notice status): from, to, who and why.
+    ``action`` is the table's code, or ``(code, name)`` to store the action's name beside it."""
+    action, action_label = action if isinstance(action, tuple) else (action, "")
     return record(
         AuditKind.TRANSITION,
         by=by,
         action=action,
+        action_label=action_label,
         obj=obj,
         label=label,
         before={field: source},
@@ -253,13 +290,22 @@ def _reason(error: Exception) -> str:
 
 
 # --- Accounts and organizations ---------------------------------------------------------------
-ACCOUNT_FIELDS = ("username", "name", "email", "organization_id", "role", "is_active", "is_staff", "is_superuser")
-ORGANIZATION_FIELDS = ("name", "short_name", "aliases", "kind", "region_id", "parent_id", "is_active")
+ACCOUNT_FIELDS = ("username", "name", "email", "organization", "role", "is_active", "is_staff", "is_superuser")
+ORGANIZATION_FIELDS = ("name", "short_name", "aliases", "kind", "region", "parent", "is_active")
 TRACKED = {User: (AuditKind.ACCOUNT, ACCOUNT_FIELDS), Organization: (AuditKind.ORGANIZATION, ORGANIZATION_FIELDS)}
 
 
 def _snapshot(instance, fields) -> dict:
-    return {name: getattr(instance, name) for name in fields}
+    """Field values as a reader needs them: a related organization or region by its name."""
+    values = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        if field.is_relation:
+            related = getattr(instance, field.attname) and getattr(instance, name)
+            values[name] = str(related) if related else None
+        else:
+            values[name] = getattr(instance, name)
+    return values
 
 
 def _before_save(sender, instance, raw=False, update_fields=None, **kwargs):

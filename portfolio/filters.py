@@ -86,7 +86,7 @@ class AuditFilter(StyledFilterSet):
     actor_name = django_filters.CharFilter(lookup_expr="icontains", label=_("user name"))
     kind = django_filters.ChoiceFilter(choices=AuditKind.choices, label=_("kind"))
     object_type = django_filters.CharFilter(label=_("object type"))
-    object_id = django_filters.CharFilter(label=_("object id"))
+    object_id = django_filters.CharFilter(label=_("object ID"))
     request_id = django_filters.CharFilter(label=_("request id"))
     since = django_filters.DateFilter(method="filter_since", label=_("from (date)"))
     until = django_filters.DateFilter(method="filter_until", label=_("to (date)"))

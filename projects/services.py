@@ -557,7 +557,13 @@ def transition(project: Project, action: str, *, by, comment: str = "", **data) 
             project=project, action=action, from_stage=ctx.from_stage, to_stage=ctx.to_stage, by=by, comment=comment
         )
         audit.transition(
-            project, action=action, source=ctx.from_stage, target=ctx.to_stage, by=by, comment=comment, field="stage"
+            project,
+            action=(action, Action(action).label),
+            source=ctx.from_stage,
+            target=ctx.to_stage,
+            by=by,
+            comment=comment,
+            field="stage",
         )
         for effect in rules.after:
             effect(ctx)

@@ -197,7 +197,7 @@ def transition(task: Task, action: str, *, by: User, comment: str = "", files: I
             TaskTransition.objects.create(
                 task=task, action=action, from_status=source, to_status=target, by=by, at=now, comment=comment
             )
-            audit.transition(task, action=action, source=source, target=target, by=by, comment=comment)
+            audit.transition(task, action=(action, action_label), source=source, target=target, by=by, comment=comment)
             _notify_transition(task, action, by=by, comment=comment)
             refresh_tasks(Task.objects.filter(pk=task.pk))
             signals.task_status_changed.send(sender=Task, task=task, action=action, by=by)
@@ -490,7 +490,7 @@ def _notice_event(notice: Notice, action: str, *, by: User, text: str) -> None:
     source = getattr(notice, "previous_status", "")
     audit.transition(
         notice,
-        action=action,
+        action=(action, NOTICE_TRANSITIONS.action_labels[action]),
         source=source,
         target=notice.status,
         by=by,

@@ -262,6 +262,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "kind",
             "kind_label",
             "action",
+            "action_label",
             "object_type",
             "object_id",
             "object_label",

@@ -57,8 +57,9 @@ class AuditEvent(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     actor_name = models.CharField(_("user name"), max_length=150, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=AuditKind.choices)
     action = models.CharField(_("action"), max_length=60, blank=True)
+    action_label = models.CharField(_("action name"), max_length=100, blank=True)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
-    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_id = models.CharField(_("object ID"), max_length=64, blank=True)
     object_label = models.CharField(_("object"), max_length=300, blank=True)
     before = models.JSONField(_("before"), null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(_("after"), null=True, blank=True, encoder=DjangoJSONEncoder)
@@ -106,5 +107,15 @@ class AuditEvent(RulesModelMixin, models.Model, metaclass=RulesModelBase):
                 if field.choices:
                     choices = dict(field.flatchoices)
                     show = lambda value, choices=choices: choices.get(value, value)  # noqa: E731
-            rows.append((label, show(before.get(name)), show(after.get(name))))
+            rows.append((label, _readable(show(before.get(name))), _readable(show(after.get(name)))))
         return rows
+
+
+def _readable(value):
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return "、".join(map(str, value))
+    return value

@@ -49,9 +49,9 @@ def test_the_application_role_writes_rows_and_only_appends_to_the_audit_trail(ap
         assert app.execute("SELECT username FROM portfolio_user").fetchall() == [("owner",)]
         app.execute("UPDATE portfolio_user SET name = '张伟' WHERE username = 'owner'")
         app.execute(
-            "INSERT INTO portfolio_auditevent (at, actor_name, kind, action, object_type, object_id, object_label,"
-            " message, request_id, address, method, path) VALUES (now(), 'x', 'export', '', '', '', '', '', '', '',"
-            " '', '')"
+            "INSERT INTO portfolio_auditevent (at, actor_name, kind, action, action_label, object_type, object_id,"
+            " object_label, message, request_id, address, method, path)"
+            " VALUES (now(), 'x', 'export', '', '', '', '', '', '', '', '', '', '')"
         )
         for statement in (
             "UPDATE portfolio_auditevent SET object_label = ''",

@@ -116,6 +116,7 @@ def test_account_changes_through_the_api_are_recorded_with_before_and_after(
     newcomer = User.objects.get(username="newcomer")
     event = trail(AuditKind.ACCOUNT, action="created").get()
     assert (event.actor, event.object_id, event.after["role"]) == (manager, str(newcomer.pk), "owner")
+    assert (event.after["organization"], event.action_label) == ("临江市交通运输局", "已创建")
     assert trail(AuditKind.PASSWORD).count() == 0  # a new account's first password is part of its creation
 
     assert api.as_(manager).patch(f"/api/v1/users/{owner.pk}/", {"role": "reviewer"}).status_code == 200

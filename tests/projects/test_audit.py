@@ -21,6 +21,7 @@ def test_a_transition_leaves_one_audit_row_with_its_request(api, owner, manager,
     assert (event.before, event.after, event.message) == ({"stage": "draft"}, {"stage": "submitted"}, "请审核")
     assert event.request_id == response["X-Request-ID"] and event.path == f"/api/v1/projects/{draft.pk}/submit/"
     assert event.changes == [("阶段", "草稿", "已申报")]
+    assert event.action_label == "申报"
     assert trail().count() == 1
 
 

@@ -29,3 +29,17 @@ def test_task_and_notice_steps_each_leave_one_audit_row(api, make_task, transpor
     ]
     assert steps[0].object_label.startswith(task.code)
     assert trail().count() == 3
+
+
+def test_each_spreadsheet_export_of_the_pages_leaves_one_audit_row(client, transport_task, supervisor, trail):
+    client.force_login(supervisor)
+    for path in ("/tasks/export.xlsx", "/tasks/board/export.xlsx", "/tasks/ranking/export.xlsx"):
+        assert client.get(path).status_code == 200
+    assert client.get("/tasks/board/").status_code == 200  # a page is no export
+    exports = trail(AuditKind.EXPORT).order_by("id")
+    assert [(e.actor, e.path) for e in exports] == [
+        (supervisor, "/tasks/export.xlsx"),
+        (supervisor, "/tasks/board/export.xlsx"),
+        (supervisor, "/tasks/ranking/export.xlsx"),
+    ]
+    assert all(e.object_label.endswith(".xlsx") for e in exports)
