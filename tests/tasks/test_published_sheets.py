@@ -16,15 +16,25 @@ from pathlib import Path
 import pytest
 
 from portfolio.models import Organization, Region, Role, User
-from tasks.importing import plan_import, read_workbook
+from tasks.importing import ImportFileError, plan_import, read_workbook
 from tasks.models import Task
 from tasks.services import import_tasks
 from tasks.units import normalize
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-SHEETS = Path(__file__).resolve().parents[1] / "data" / "task_sheets"
-DOCUMENTS = json.loads((SHEETS / "expected.json").read_text(encoding="utf-8"))
+DATA = Path(__file__).resolve().parents[1] / "data"
+SHEETS = DATA / "task_sheets"
+# A second set, transcribed blind from eight other documents after the importer was finished and
+# measured once (tests/data/task_sheets_holdout/SOURCE.md): the importer was never tuned on it.
+HOLDOUT = DATA / "task_sheets_holdout"
+
+
+def _documents(folder: Path) -> list[dict]:
+    return [{**doc, "folder": folder} for doc in json.loads((folder / "expected.json").read_text(encoding="utf-8"))]
+
+
+DOCUMENTS = _documents(SHEETS)
 LEVELS = {"省": Region.Level.CITY, "市": Region.Level.CITY, "区": Region.Level.DISTRICT, "县": Region.Level.DISTRICT}
 
 
@@ -60,7 +70,7 @@ def import_document(doc, *, aliases: bool):
         office = factories.organization(f"{doc['region']}数字化转型工作专班", region_=region, short_name="专班")
         manager = factories.user(Role.MANAGER, organization_=office, username=f"manager-{region.pk}")
     plan = factories.plan(region, start_year=doc["year"], end_year=doc["year"])
-    rows = read_workbook((SHEETS / doc["file"]).read_bytes())
+    rows = read_workbook((doc["folder"] / doc["file"]).read_bytes())
     planned = plan_import(rows, plan=plan, year=doc["year"], assigned_on=date(doc["year"], 1, 1), by=manager)
     import_tasks(planned, plan=plan, by=manager, assigned_on=date(doc["year"], 1, 1), skip_bad_rows=True)
     tasks = {t.import_key: t for t in Task.objects.filter(plan=plan).prefetch_related("co_lead_orgs", "partner_orgs")}
@@ -95,11 +105,14 @@ def score(doc, by_row, planned):
     return results
 
 
-def measure(capsys, *, aliases: bool):
+def measure(capsys, *, aliases: bool, documents: list[dict] = DOCUMENTS):
     table, total, right, lost, details = [], 0, 0, 0, []
-    for doc in DOCUMENTS:
-        by_row, planned = import_document(doc, aliases=aliases)
-        results = score(doc, by_row, planned)
+    for doc in documents:
+        try:
+            by_row, planned = import_document(doc, aliases=aliases)
+            results = score(doc, by_row, planned)
+        except ImportFileError as refused:  # the whole sheet refused: every row of it is lost
+            results = [(row["row"], False, False, f"sheet refused: {refused}") for row in doc["rows"] if row["lead"]]
         n, ok = len(results), sum(1 for r in results if r[2])
         missing = sum(1 for r in results if not r[1])
         total, right, lost = total + n, right + ok, lost + missing
@@ -111,7 +124,7 @@ def measure(capsys, *, aliases: bool):
         for name, n, ok, missing in table:
             print(f"{name[:46]:<48} {n:>4} {ok:>6} {missing:>5} {ok / n if n else 1:>6.0%}")
         print(
-            f"{'all (' + str(len(DOCUMENTS)) + ' documents)':<48} {total:>4} {right:>6} {lost:>5} {right / total:>6.0%}"
+            f"{'all (' + str(len(documents)) + ' documents)':<48} {total:>4} {right:>6} {lost:>5} {right / total:>6.0%}"
         )
         print("\n".join(details))
     return total, right, lost
@@ -130,3 +143,10 @@ def test_without_aliases_the_usual_abbreviations_still_match_most_rows(capsys):
     with a wrong lead."""
     total, right, _lost = measure(capsys, aliases=False)
     assert right / total >= 0.90
+
+
+def test_held_out_task_lists(capsys):
+    """The held-out set, measured as the office would measure sheets of its own."""
+    total, right, lost = measure(capsys, aliases=True, documents=_documents(HOLDOUT))
+    print(total, right, lost)
+    assert total >= 20
