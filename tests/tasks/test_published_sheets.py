@@ -26,7 +26,8 @@ pytestmark = pytest.mark.django_db
 DATA = Path(__file__).resolve().parents[1] / "data"
 SHEETS = DATA / "task_sheets"
 # A second set, transcribed blind from eight other documents after the importer was finished and
-# measured once (tests/data/task_sheets_holdout/SOURCE.md): the importer was never tuned on it.
+# measured once (tests/data/task_sheets_holdout/SOURCE.md) at 15/31 right; the general causes it
+# showed were then fixed, so it is no longer untouched (see test_held_out_task_lists).
 HOLDOUT = DATA / "task_sheets_holdout"
 
 
@@ -146,7 +147,15 @@ def test_without_aliases_the_usual_abbreviations_still_match_most_rows(capsys):
 
 
 def test_held_out_task_lists(capsys):
-    """The held-out set, measured as the office would measure sheets of its own."""
+    """The second set, measured as the office would measure sheets of its own.
+
+    First measured at 15 of 31 rows right (48 %), 15 lost, before any change made for it: a sheet
+    whose header was 序号 / 2022年预期目标 / 责任单位 was refused, "责任单位：" on its own line was not
+    read, "各市、州、县人民政府" was split into governments, "…均为责任单位，以下不再列出" was not read
+    and "各有关部门和单位" was split at its 和. Those general rules were then fixed (each with its test
+    in test_unit_names.py), so from here on this set is no longer an untouched hold-out: the floor
+    below is what the fixes reach, not a blind measurement."""
     total, right, lost = measure(capsys, aliases=True, documents=_documents(HOLDOUT))
-    print(total, right, lost)
     assert total >= 20
+    assert lost == 0, "a row that names a specific lead unit was not imported"
+    assert right == total
