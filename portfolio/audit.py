@@ -72,9 +72,9 @@ def request_id_from(value: str | None) -> str:
 
 
 def _address(request) -> str:
-    from portfolio.signin import _client_address  # the one rule for "the client's address"
+    from portfolio.signin import client_address  # the one rule for "the client's address"
 
-    return _client_address(request)[:64]
+    return client_address(request)[:64]
 
 
 def _user_of(request):

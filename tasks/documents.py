@@ -78,7 +78,7 @@ def notice_document(notice) -> NoticeDocument:
         rows.append(("销号情况", f"已于{chinese_date(timezone.localtime(notice.closed_at).date())}核验销号"))
     return NoticeDocument(
         office=office,
-        number=getattr(notice, "number", "") or "",
+        number=notice.number,
         issued_on=chinese_date(issued_on),
         rows=rows,
         signature=office,
@@ -269,7 +269,7 @@ def document_response(notice, kind: str):
     """The 督办单 file as a download named after its number."""
 
     body, content_type = (notice_pdf(notice), "application/pdf") if kind == "pdf" else (notice_docx(notice), DOCX_TYPE)
-    name = (getattr(notice, "number", "") or f"督办单-{notice.pk}") + f".{kind}"
+    name = f"{notice.number}.{kind}"
     return attachment(body, content_type, name)
 
 

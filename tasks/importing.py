@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from portfolio.models import Domain, Organization, Plan, Region
 from portfolio.spreadsheets import Limits, SpreadsheetRefused, open_workbook
-from tasks.units import OrgMatcher, UnitMatch, normalize, parse_unit_text, split_names, top_level_brackets
+from tasks.units import LABEL, OrgMatcher, UnitMatch, normalize, parse_unit_text, split_names, top_level_brackets
 from tasks.units import is_unit_bracket as unit_bracket
 
 CFB_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")  # an OLE container: an encrypted .xlsx or an old .xls
@@ -54,7 +54,8 @@ HEADERS = {  # column -> words that name it in a header cell, tried in this orde
         "责任分工",
         "单位分工",
     ),
-    "title": ("任务", "工作内容", "重点工作", "事项", "措施", "工作要点", "内容", "举措"),
+    # 目标任务, 2022年预期目标, 主要指标: a report's targets are its tasks.
+    "title": ("任务", "工作内容", "重点工作", "事项", "措施", "工作要点", "内容", "举措", "目标", "指标"),
 }
 SECTION = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+(?:部分|章|节))"
@@ -296,8 +297,25 @@ def take_unit_brackets(title: str) -> tuple[str, list]:
         last = end
     pieces.append(title[last:])
     clean = "".join(pieces).strip()
+    if not specs:
+        clean, specs = _labelled_tail(clean)
     clean = re.sub(r"\s*([。；;，,])\s*(?=[。；;，,]|$)", r"\1", clean).strip()
     return clean, specs
+
+
+LABELLED_TAIL = re.compile(rf"(?:^|(?<=[\n\r。；;]))\s*((?:{LABEL.pattern}).+)$", re.S)
+
+
+def _labelled_tail(title: str) -> tuple[str, list]:
+    """Units labelled without a bracket at the end of the cell, on a line or after a sentence of
+    their own: "（一）地区生产总值增长7%以上\n责任单位：区发展和改革局"."""
+    found = LABELLED_TAIL.search(title)
+    if not found:
+        return title, []
+    spec = unit_bracket(found.group(1))
+    if spec is None:
+        return title, []
+    return title[: found.start()].strip(), [spec]
 
 
 def parse_deadline(value, year: int) -> tuple[date | None, bool]:

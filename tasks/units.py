@@ -49,6 +49,9 @@ COLLECTIVE = [
         r"各县[（(]市[)）]区(?:人民)?政府",
         r"各区[（(]县、?市[)）](?:人民)?政府",
         r"各(?:地级以上市|设区市|地市|市|区县|县区|区市|县市|市区|区|县|市县|市州|州市)(?:[（(]市[)）])?(?:人民)?政府",
+        # "各市、州、县人民政府", "各市州、县市区人民政府": one phrase for the governments of
+        # several levels, the level words listed before a single 人民政府.
+        r"各[市州县区盟旗]{1,3}(?:[、和及][市州县区盟旗]{1,3})+(?:人民)?政府",
         r"各(?:有关|相关)?(?:部门|单位)(?:[、和及](?:部门|单位))?",
         r"(?:[省市区县]|[省市区县]直|[省市区县]政府)?(?:其他|各)?(?:有关|相关)(?:部门|单位)(?:[、和及](?:部门|单位))?",
         r"各(?:街道|乡镇|镇街|镇|开发区|园区|功能区)(?:办事处|人民政府|管委会?)?",
@@ -78,12 +81,16 @@ LABEL = re.compile(
 DUTY_TAIL = re.compile(
     r"(?:等)?(?:按照?职责分工|按职能|按各自职责|分工|分别|共同|依职责)?(?:负责|落实|推进|实施|配合|参与|协办|办理)?$"
 )
+# "各市州、县市区人民政府均为责任单位，以下不再列出": responsible here and in every task after.
+ALL_RESPONSIBLE = re.compile(
+    r"[，,；;。]?\s*([^，,；;。]+?)均为(?:责任|配合|参与)?(?:单位|部门)[，,]?以下(?:各项)?(?:任务|工作)?(?:均)?(?:不再|不)(?:一一)?列出[。]?"
+)
 CARRY_DOWN = re.compile(r"[，,；;。]?\s*(?:下同|以下同|后同)\s*$")
 EVERY_FOLLOWING = re.compile(
     r"[，,；;。]?\s*以下(?:各项)?(?:任务|工作)?均(?:需|由)(.+?)(?:负责)?落实[，,]?(?:不再|不)(?:一一)?列出[。]?"
 )
 SPLIT = re.compile(r"[、，,；;\n\r/／\s]+")
-JOINER = re.compile(r"(?<=[局委办厅部门位府会心站室所队院行关])(?:和|及|以及|与)(?=[\u4e00-\u9fff]{2})")
+JOINER = re.compile(r"(?<=[局委办厅部门位府会心站室所队院行关\x00])(?:和|及|以及|与)(?=[\u4e00-\u9fff]{2})")
 
 
 @dataclass
@@ -196,11 +203,12 @@ def split_names(text: str) -> list[str]:
     """The units of one list, each a complete name: prefixes restored, shared heads distributed."""
     text = _clean(text).strip("：:。.、，,；; ")
     text = DUTY_TAIL.sub("", text)
-    text = JOINER.sub("、", text)
     # "A、B等省有关部门": A, B and the group ("and the other relevant departments").
     text = re.sub(r"等(?=(?:[省市区县]直?)?(?:其他|各)?(?:有关|相关|部门$|单位$))", "、", text)
     text = re.sub(r"(?:和|及|以及)(?=(?:其他|各|有关|相关))", "、", text)
+    # Collective phrases first, so that "各有关部门和单位" stays one phrase, not split at its 和.
     text, kept = _protect_collectives(text)
+    text = JOINER.sub("、", text)
     names = []
     for part in _split_top(text, SPLIT):
         part = re.sub(r"[（(](?:牵头|配合|负责|主责|参与|协办)[)）]$", "", part)
@@ -273,6 +281,13 @@ def parse_unit_text(text: str, *, column: str = "") -> UnitText:
     if every:
         parsed.every_following = split_names(every.group(1))
         text = (text[: every.start()] + text[every.end() :]).strip("。；;，, ")
+    responsible = ALL_RESPONSIBLE.search(text)
+    if responsible:
+        named = split_names(responsible.group(1))
+        parsed.every_following += named
+        text = (text[: responsible.start()] + text[responsible.end() :]).strip("。；;，, ")
+    else:
+        named = []
     if CARRY_DOWN.search(text):
         parsed.carry_down = True
         text = CARRY_DOWN.sub("", text).strip("。；;，, ")
@@ -280,6 +295,7 @@ def parse_unit_text(text: str, *, column: str = "") -> UnitText:
         _labelled(text, parsed)
     else:
         _phrase(text, parsed, column=column)
+    parsed.partners += [n for n in named if n not in parsed.leads + parsed.partners]
     return parsed
 
 

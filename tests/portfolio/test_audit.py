@@ -138,7 +138,7 @@ def test_organization_changes_in_the_admin_are_recorded(client, manager, transpo
         {
             "name": "临江市交通运输局",
             "short_name": "交运",
-            "aliases": '["市交通局"]',
+            "aliases": "市交通局",  # one per line in the admin
             "kind": "department",
             "region": transport_bureau.region_id,
             "parent": transport_bureau.parent_id,

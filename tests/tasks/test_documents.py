@@ -24,7 +24,7 @@ def notice(make_task, transport_bureau, supervisor, owner):
     )
     services.reply_notice(issued, by=owner, reply="已完成招标，预计6月底上线。")
     notice = Notice.objects.select_related("task__lead_org", "issued_by__organization").get(pk=issued.pk)
-    notice.number = "督办〔2026〕7号"  # the model field comes with the tasks branch; set here either way
+    notice.year, notice.serial = 2026, 7  # the number the document prints: 督办〔2026〕7号
     return notice
 
 

