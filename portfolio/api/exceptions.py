@@ -8,7 +8,6 @@ caller's language (LocaleMiddleware reads Accept-Language; Chinese by default).
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -36,8 +35,6 @@ def exception_handler(exc, context):
         )
     if isinstance(exc, Conflict):
         return Response({"detail": exc.message, "code": "conflict"}, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, ProtectedError | RestrictedError):
-        return Response(protected_answer(exc), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, ActionNotPermitted):
         return Response({"detail": exc.message, "code": "permission_denied"}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, RequirementsNotMet):
@@ -63,13 +60,3 @@ def exception_handler(exc, context):
         audit.note_hidden(exc, context)  # a row that exists but is not the caller's to see
     return drf_exception_handler(exc, context)
 
-
-def protected_answer(exc: ProtectedError | RestrictedError) -> dict:
-    """A delete refused because records still refer to the object (PROTECT): say which kinds."""
-    referring = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
-    kinds = sorted({str(obj._meta.verbose_name_plural) for obj in referring})
-    return {
-        "detail": _("It cannot be deleted: %(kinds)s still refer to it.") % {"kinds": "、".join(kinds)},
-        "code": "protected",
-        "referenced_by": kinds,
-    }

@@ -61,7 +61,8 @@ def test_options_describes_every_endpoint_without_a_server_error(api, manager, o
         concrete = path.replace("{id}", "999999").replace("{year}", "2026")
         for user in (manager, owner):
             response = api.as_(user).options(concrete)
-            assert response.status_code in {200, 404}, (path, response.status_code)
+            # 403: the audit log, which the portfolio office alone may read, says so to the others.
+            assert response.status_code in {200, 403, 404}, (path, response.status_code)
             assert response["Content-Type"].startswith("application/json"), path
 
 

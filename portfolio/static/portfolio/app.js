@@ -6,5 +6,9 @@
     root.querySelectorAll("[data-progress]").forEach(function (bar) {
       bar.style.width = Math.max(0, Math.min(100, Number(bar.dataset.progress) || 0)) + "%";
     });
+    // No inline handlers either: a button that prints the page says so with data-print.
+    root.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
   });
 })();
