@@ -59,4 +59,3 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404 | NotFound):
         audit.note_hidden(exc, context)  # a row that exists but is not the caller's to see
     return drf_exception_handler(exc, context)
-
