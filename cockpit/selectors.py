@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from constance import config
+from constance.utils import get_values_for_keys
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -135,7 +135,8 @@ def month_text(day: date) -> str:
 def due_month(today: date | None = None) -> str:
     """The month whose self-rating is due: this month from its ``STATUS_REPORT_DAY``, before it the last."""
     today = today or timezone.localdate()
-    if today.day >= config.STATUS_REPORT_DAY:
+    # get_values_for_keys, not config.X: inside an event loop the attribute is an awaitable proxy.
+    if today.day >= int(get_values_for_keys(["STATUS_REPORT_DAY"])["STATUS_REPORT_DAY"]):
         return month_text(today)
     first = today.replace(day=1)
     return month_text(date.fromordinal(first.toordinal() - 1))

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from cockpit.models import Light, StatusReport
 from cockpit.selectors import DIMENSIONS
+from portfolio.api.serializers import VisibleModelSerializer
 from projects.api.serializers import ListTotalsSerializer
 
 
@@ -30,7 +31,7 @@ class RollupSerializer(serializers.Serializer):
     totals = RollupTotalsSerializer()
 
 
-class StatusReportSerializer(serializers.ModelSerializer):
+class StatusReportSerializer(VisibleModelSerializer):
     filed_by_name = serializers.CharField(source="filed_by.name", read_only=True)
     light = serializers.ChoiceField(choices=Light.choices)
 

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from cockpit import selectors, services
 from cockpit.api import serializers
 from cockpit.exports import at_risk_response
-from cockpit.filters import RollupFilter
+from cockpit.filters import RollupFilter, StatusReportFilter
 from cockpit.models import StatusReport
 from cockpit.ordering import order_risks
 from cockpit.permissions import sees_money
@@ -138,11 +138,10 @@ class StatusReportViewSet(
     queryset = StatusReport.objects.select_related("filed_by")
     serializer_class = serializers.StatusReportSerializer
     permission_classes = [IsAuthenticated]
-    filterset_fields = ["project", "month", "light"]
+    filterset_class = StatusReportFilter
 
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.fields["project"].queryset = Project.objects.visible_to(request.user)
+        serializer = self.get_serializer(data=request.data)  # project: one the caller sees (visible field)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         report = services.file_status_report(
