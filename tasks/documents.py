@@ -91,7 +91,7 @@ def notice_docx(notice) -> bytes:
     word = new_docx()
     heading(word, doc.office, size=22, color=RED, bold=True)
     heading(word, "督 办 单", size=26, bold=True)
-    paragraph(word, doc.number or "（未编号）", align="center", size=16)
+    paragraph(word, doc.number, align="center", size=16)
     rule(word)
     table = word.add_table(rows=0, cols=2)
     table.style = "Table Grid"
@@ -114,7 +114,7 @@ def notice_pdf(notice) -> bytes:
     story = [
         Paragraph(doc.office, styles["office"]),
         Paragraph("督 办 单", styles["title"]),
-        Paragraph(doc.number or "（未编号）", styles["number"]),
+        Paragraph(doc.number, styles["number"]),
         HRFlowable(width="100%", thickness=2, color=colors.HexColor(RED), spaceBefore=2, spaceAfter=10),
         grid(
             [(Paragraph(a, styles["label"]), Paragraph(text(b), styles["cell"])) for a, b in doc.rows],
